@@ -1,0 +1,737 @@
+package vox.backend.cpu;
+
+import java.util.concurrent.atomic.AtomicLong;
+import vox.backend.Backend;
+import vox.backend.BinaryOp;
+import vox.backend.Conv3dSpec;
+import vox.backend.MemoryStats;
+import vox.backend.UnaryOp;
+import vox.tensor.Device;
+import vox.tensor.Shape;
+import vox.tensor.Tensor;
+
+/**
+ * The pure-Java backend: every primitive on the host, split over the fixed
+ * pool of {@link Parallel}. Convolutions live in {@link CpuConv}.
+ *
+ * <p>Every tensor is viewed in memory as (outer, S, C): outer = dimension 0,
+ * S = product of the spatial extents, C = dimension 1 (see {@link Shape}).
+ * Reductions accumulate in double.
+ */
+public final class CpuBackend implements Backend {
+    /** Largest tensor one Java array can hold. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private final AtomicLong current = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public String description() {
+        return "cpu: " + Parallel.threads() + " threads, Java "
+                + Runtime.version().feature() + ", vector width "
+                + CpuConv.SPECIES.length() + " floats";
+    }
+
+    // ---- memory -----------------------------------------------------------
+
+    @Override
+    public Tensor empty(Shape shape) {
+        long n = shape.numel();
+        if (n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("cpu: tensor of shape " + shape + " has " + n
+                    + " elements; the CPU backend holds at most " + MAX_ELEMENTS
+                    + " per tensor (one Java array)");
+        }
+        long bytes = 4L * n;
+        long now = current.addAndGet(bytes);
+        peak.accumulateAndGet(now, Math::max);
+        return new Tensor(shape, new CpuStorage(new float[(int) n], this));
+    }
+
+    void released(long elements) {
+        current.addAndGet(-4L * elements);
+    }
+
+    @Override
+    public Tensor fromArray(Shape shape, float[] data) {
+        if (data.length != shape.numel()) {
+            throw new IllegalArgumentException("fromArray: " + data.length
+                    + " values do not fill shape " + shape + " (" + shape.numel() + ")");
+        }
+        Tensor t = empty(shape);
+        t.storage().write(data);
+        return t;
+    }
+
+    @Override
+    public Tensor zeros(Shape shape) {
+        return empty(shape); // Java arrays start zeroed
+    }
+
+    /** The host array behind a tensor of this backend. */
+    public static float[] data(Tensor t) {
+        if (!(t.storage() instanceof CpuStorage s)) {
+            throw new IllegalArgumentException("cpu backend got tensor " + t.describe()
+                    + " that lives on " + t.device() + "; move it to the cpu first");
+        }
+        return s.data();
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        float[] a = data(t);
+        int n = (int) t.numel();
+        Parallel.range(n, 1 << 16, (from, to) -> java.util.Arrays.fill(a, from, to, value));
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        requireSameCount("copy", src, dst);
+        System.arraycopy(data(src), 0, data(dst), 0, (int) src.numel());
+    }
+
+    @Override
+    public void synchronize() {
+        // host work is synchronous
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return new MemoryStats(current.get(), peak.get(), 0);
+    }
+
+    // ---- convolution ------------------------------------------------------
+
+    @Override
+    public void conv3dForward(Tensor x, Tensor w, Tensor bias, Conv3dSpec spec, Tensor y) {
+        checkConv("conv3dForward", x, w, y, spec);
+        if (bias != null) {
+            requireShape("conv3dForward bias", bias, Shape.of(spec.k()));
+        }
+        CpuConv.forward(data(x), data(w), bias == null ? null : data(bias), spec, data(y));
+    }
+
+    @Override
+    public void conv3dBackwardData(Tensor dY, Tensor w, Conv3dSpec spec, Tensor dX) {
+        checkConv("conv3dBackwardData", dX, w, dY, spec);
+        CpuConv.backwardData(data(dY), data(w), spec, data(dX));
+    }
+
+    @Override
+    public void conv3dBackwardWeight(Tensor x, Tensor dY, Conv3dSpec spec, Tensor dW) {
+        checkConv("conv3dBackwardWeight", x, dW, dY, spec);
+        CpuConv.backwardWeight(data(x), data(dY), spec, data(dW));
+    }
+
+    @Override
+    public void sumPerChannel(Tensor x, Tensor out) {
+        int c = channels(x);
+        requireShape("sumPerChannel out", out, Shape.of(c));
+        float[] a = data(x);
+        long rows = x.numel() / c;
+        double[] acc = new double[c];
+        for (long r = 0; r < rows; r++) {
+            int base = (int) (r * c);
+            for (int i = 0; i < c; i++) {
+                acc[i] += a[base + i];
+            }
+        }
+        float[] o = data(out);
+        for (int i = 0; i < c; i++) {
+            o[i] = (float) acc[i];
+        }
+    }
+
+    // ---- normalisation and activations ------------------------------------
+
+    @Override
+    public void groupNormForward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps,
+                                 Tensor y, Tensor mean, Tensor rstd) {
+        int n = x.shape().dim(0);
+        int c = channels(x);
+        checkGroups(c, groups);
+        requireShape("groupNorm gamma", gamma, Shape.of(c));
+        requireShape("groupNorm beta", beta, Shape.of(c));
+        requireShape("groupNorm mean", mean, Shape.of(n, groups));
+        requireShape("groupNorm rstd", rstd, Shape.of(n, groups));
+        requireSameShape("groupNormForward", x, y);
+        float[] xa = data(x);
+        float[] ya = data(y);
+        float[] ga = data(gamma);
+        float[] ba = data(beta);
+        float[] ma = data(mean);
+        float[] ra = data(rstd);
+        int s = (int) x.shape().spatialSize();
+        int cg = c / groups;
+        Parallel.range(n * groups, (from, to) -> {
+            for (int ng = from; ng < to; ng++) {
+                int b = ng / groups;
+                int g = ng % groups;
+                double sum = 0;
+                double sq = 0;
+                for (int v = 0; v < s; v++) {
+                    int base = (b * s + v) * c + g * cg;
+                    for (int i = 0; i < cg; i++) {
+                        double e = xa[base + i];
+                        sum += e;
+                        sq += e * e;
+                    }
+                }
+                double cnt = (double) s * cg;
+                double mu = sum / cnt;
+                double var = Math.max(0, sq / cnt - mu * mu);
+                ma[ng] = (float) mu;
+                ra[ng] = (float) (1.0 / Math.sqrt(var + eps));
+            }
+        });
+        Parallel.range(n * s, 1024, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int b = r / s;
+                int base = r * c;
+                for (int i = 0; i < c; i++) {
+                    int ng = b * groups + i / cg;
+                    ya[base + i] = (xa[base + i] - ma[ng]) * ra[ng] * ga[i] + ba[i];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void groupNormBackward(Tensor x, Tensor dY, Tensor gamma, Tensor mean, Tensor rstd,
+                                  int groups, Tensor dX, Tensor dGamma, Tensor dBeta) {
+        int n = x.shape().dim(0);
+        int c = channels(x);
+        checkGroups(c, groups);
+        requireSameShape("groupNormBackward", x, dY);
+        requireSameShape("groupNormBackward", x, dX);
+        float[] xa = data(x);
+        float[] dya = data(dY);
+        float[] dxa = data(dX);
+        float[] ga = data(gamma);
+        float[] ma = data(mean);
+        float[] ra = data(rstd);
+        int s = (int) x.shape().spatialSize();
+        int cg = c / groups;
+        double[][] dgPart = new double[n * groups][cg];
+        double[][] dbPart = new double[n * groups][cg];
+        Parallel.range(n * groups, (from, to) -> {
+            for (int ng = from; ng < to; ng++) {
+                int b = ng / groups;
+                int g = ng % groups;
+                float mu = ma[ng];
+                float rs = ra[ng];
+                double sumDxh = 0;
+                double sumDxhXh = 0;
+                for (int v = 0; v < s; v++) {
+                    int base = (b * s + v) * c + g * cg;
+                    for (int i = 0; i < cg; i++) {
+                        double xh = (xa[base + i] - mu) * rs;
+                        double dy = dya[base + i];
+                        double dxh = dy * ga[g * cg + i];
+                        sumDxh += dxh;
+                        sumDxhXh += dxh * xh;
+                        dgPart[ng][i] += dy * xh;
+                        dbPart[ng][i] += dy;
+                    }
+                }
+                double cnt = (double) s * cg;
+                double m1 = sumDxh / cnt;
+                double m2 = sumDxhXh / cnt;
+                for (int v = 0; v < s; v++) {
+                    int base = (b * s + v) * c + g * cg;
+                    for (int i = 0; i < cg; i++) {
+                        double xh = (xa[base + i] - mu) * rs;
+                        double dxh = dya[base + i] * ga[g * cg + i];
+                        dxa[base + i] = (float) (rs * (dxh - m1 - xh * m2));
+                    }
+                }
+            }
+        });
+        float[] dga = data(dGamma);
+        float[] dba = data(dBeta);
+        for (int i = 0; i < c; i++) {
+            double sg = 0;
+            double sb = 0;
+            for (int b = 0; b < n; b++) {
+                sg += dgPart[b * groups + i / cg][i % cg];
+                sb += dbPart[b * groups + i / cg][i % cg];
+            }
+            dga[i] = (float) sg;
+            dba[i] = (float) sb;
+        }
+    }
+
+    @Override
+    public void preluForward(Tensor x, Tensor alpha, Tensor y) {
+        int c = channels(x);
+        requireShape("prelu alpha", alpha, Shape.of(c));
+        requireSameShape("preluForward", x, y);
+        float[] xa = data(x);
+        float[] ya = data(y);
+        float[] al = data(alpha);
+        int rows = (int) (x.numel() / c);
+        Parallel.range(rows, 1024, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                for (int i = 0; i < c; i++) {
+                    float v = xa[base + i];
+                    ya[base + i] = v > 0 ? v : al[i] * v;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void preluBackward(Tensor x, Tensor alpha, Tensor dY, Tensor dX, Tensor dAlpha) {
+        int c = channels(x);
+        requireSameShape("preluBackward", x, dY);
+        requireSameShape("preluBackward", x, dX);
+        float[] xa = data(x);
+        float[] dya = data(dY);
+        float[] dxa = data(dX);
+        float[] al = data(alpha);
+        int rows = (int) (x.numel() / c);
+        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, rows));
+        double[][] part = new double[chunks][c];
+        Parallel.range(chunks, (cf, ct) -> {
+            for (int ch = cf; ch < ct; ch++) {
+                int from = (int) ((long) rows * ch / chunks);
+                int to = (int) ((long) rows * (ch + 1) / chunks);
+                double[] acc = part[ch];
+                for (int r = from; r < to; r++) {
+                    int base = r * c;
+                    for (int i = 0; i < c; i++) {
+                        float v = xa[base + i];
+                        float g = dya[base + i];
+                        if (v > 0) {
+                            dxa[base + i] = g;
+                        } else {
+                            dxa[base + i] = al[i] * g;
+                            acc[i] += (double) g * v;
+                        }
+                    }
+                }
+            }
+        });
+        float[] da = data(dAlpha);
+        for (int i = 0; i < c; i++) {
+            double s = 0;
+            for (double[] p : part) {
+                s += p[i];
+            }
+            da[i] = (float) s;
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y) {
+        requireSameCount("unary " + op, x, y);
+        float[] xa = data(x);
+        float[] ya = data(y);
+        Parallel.range((int) x.numel(), 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = xa[i];
+                ya[i] = switch (op) {
+                    case RELU -> v > 0 ? v : 0f;
+                    case EXP -> (float) Math.exp(v);
+                    case LOG -> (float) Math.log(Math.max(v, 1e-30f));
+                    case NEG -> -v;
+                    case SQUARE -> v * v;
+                    case SQRT -> (float) Math.sqrt(v);
+                    case ABS -> Math.abs(v);
+                };
+            }
+        });
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor y) {
+        requireSameCount("binary " + op, a, b);
+        requireSameCount("binary " + op, a, y);
+        float[] aa = data(a);
+        float[] ba = data(b);
+        float[] ya = data(y);
+        Parallel.range((int) a.numel(), 1 << 14, (from, to) -> {
+            switch (op) {
+                case ADD -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = aa[i] + ba[i];
+                    }
+                }
+                case SUB -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = aa[i] - ba[i];
+                    }
+                }
+                case MUL -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = aa[i] * ba[i];
+                    }
+                }
+                case DIV -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = aa[i] / ba[i];
+                    }
+                }
+                case RELU_BACKWARD -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = aa[i] > 0 ? ba[i] : 0f;
+                    }
+                }
+                case LOG_BACKWARD -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = ba[i] / Math.max(aa[i], 1e-30f);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        requireSameCount("axpby", x, y);
+        float[] xa = data(x);
+        float[] ya = data(y);
+        Parallel.range((int) x.numel(), 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ya[i] = alpha * xa[i] + beta * ya[i];
+            }
+        });
+    }
+
+    @Override
+    public void sum(Tensor x, Tensor out) {
+        requireShape("sum out", out, Shape.of(1));
+        float[] a = data(x);
+        int n = (int) x.numel();
+        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, n / 4096));
+        double[] part = new double[chunks];
+        Parallel.range(chunks, (cf, ct) -> {
+            for (int ch = cf; ch < ct; ch++) {
+                int from = (int) ((long) n * ch / chunks);
+                int to = (int) ((long) n * (ch + 1) / chunks);
+                double s = 0;
+                for (int i = from; i < to; i++) {
+                    s += a[i];
+                }
+                part[ch] = s;
+            }
+        });
+        double s = 0;
+        for (double p : part) {
+            s += p;
+        }
+        data(out)[0] = (float) s;
+    }
+
+    // ---- channel ops ------------------------------------------------------
+
+    @Override
+    public void softmaxChannels(Tensor x, Tensor y) {
+        int c = channels(x);
+        requireSameShape("softmaxChannels", x, y);
+        float[] xa = data(x);
+        float[] ya = data(y);
+        Parallel.range((int) (x.numel() / c), 1024, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < c; i++) {
+                    max = Math.max(max, xa[base + i]);
+                }
+                float sum = 0;
+                for (int i = 0; i < c; i++) {
+                    float e = (float) Math.exp(xa[base + i] - max);
+                    ya[base + i] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                for (int i = 0; i < c; i++) {
+                    ya[base + i] *= inv;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void softmaxChannelsBackward(Tensor y, Tensor dY, Tensor dX) {
+        int c = channels(y);
+        requireSameShape("softmaxChannelsBackward", y, dY);
+        requireSameShape("softmaxChannelsBackward", y, dX);
+        float[] ya = data(y);
+        float[] ga = data(dY);
+        float[] da = data(dX);
+        Parallel.range((int) (y.numel() / c), 1024, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                float dot = 0;
+                for (int i = 0; i < c; i++) {
+                    dot += ya[base + i] * ga[base + i];
+                }
+                for (int i = 0; i < c; i++) {
+                    da[base + i] = ya[base + i] * (ga[base + i] - dot);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void argmaxChannels(Tensor x, Tensor out) {
+        int c = channels(x);
+        if (out.numel() != x.numel() / c) {
+            throw new IllegalArgumentException("argmaxChannels: out " + out.describe()
+                    + " must have one element per voxel of " + x.describe());
+        }
+        float[] xa = data(x);
+        float[] oa = data(out);
+        Parallel.range((int) out.numel(), 4096, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                int best = 0;
+                for (int i = 1; i < c; i++) {
+                    if (xa[base + i] > xa[base + best]) {
+                        best = i;
+                    }
+                }
+                oa[r] = best;
+            }
+        });
+    }
+
+    @Override
+    public void diceSums(Tensor p, Tensor label, Tensor out) {
+        int c = channels(p);
+        requireSameShape("diceSums", p, label);
+        requireShape("diceSums out", out, Shape.of(3, c));
+        float[] pa = data(p);
+        float[] la = data(label);
+        int rows = (int) (p.numel() / c);
+        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, rows / 1024));
+        double[][] part = new double[chunks][3 * c];
+        Parallel.range(chunks, (cf, ct) -> {
+            for (int ch = cf; ch < ct; ch++) {
+                int from = (int) ((long) rows * ch / chunks);
+                int to = (int) ((long) rows * (ch + 1) / chunks);
+                double[] acc = part[ch];
+                for (int r = from; r < to; r++) {
+                    int base = r * c;
+                    for (int i = 0; i < c; i++) {
+                        double pv = pa[base + i];
+                        double lv = la[base + i];
+                        acc[i] += pv * lv;
+                        acc[c + i] += pv * pv;
+                        acc[2 * c + i] += lv * lv;
+                    }
+                }
+            }
+        });
+        float[] o = data(out);
+        for (int j = 0; j < 3 * c; j++) {
+            double s = 0;
+            for (double[] q : part) {
+                s += q[j];
+            }
+            o[j] = (float) s;
+        }
+    }
+
+    @Override
+    public void diceBackward(Tensor p, Tensor label, float[] a, float[] b, Tensor dP) {
+        int c = channels(p);
+        requireSameShape("diceBackward", p, label);
+        requireSameShape("diceBackward", p, dP);
+        if (a.length != c || b.length != c) {
+            throw new IllegalArgumentException("diceBackward: coefficient arrays must have "
+                    + c + " entries, got " + a.length + " and " + b.length);
+        }
+        float[] pa = data(p);
+        float[] la = data(label);
+        float[] da = data(dP);
+        Parallel.range((int) (p.numel() / c), 1024, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                for (int i = 0; i < c; i++) {
+                    da[base + i] = a[i] * la[base + i] + b[i] * pa[base + i];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void concatChannels(Tensor[] xs, Tensor y) {
+        int cy = channels(y);
+        long rows = y.numel() / cy;
+        int total = 0;
+        for (Tensor x : xs) {
+            int cx = channels(x);
+            if (x.numel() / cx != rows || x.shape().dim(0) != y.shape().dim(0)) {
+                throw new IllegalArgumentException("concatChannels: " + x.describe()
+                        + " does not match the other extents of " + y.describe());
+            }
+            total += cx;
+        }
+        if (total != cy) {
+            throw new IllegalArgumentException("concatChannels: inputs have " + total
+                    + " channels, output " + y.describe() + " has " + cy);
+        }
+        float[] ya = data(y);
+        int off = 0;
+        for (Tensor x : xs) {
+            int cx = channels(x);
+            float[] xa = data(x);
+            int o = off;
+            Parallel.range((int) rows, 4096, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    System.arraycopy(xa, r * cx, ya, r * cy + o, cx);
+                }
+            });
+            off += cx;
+        }
+    }
+
+    @Override
+    public void sliceChannels(Tensor x, int from, Tensor y) {
+        int cx = channels(x);
+        int cy = channels(y);
+        long rows = x.numel() / cx;
+        if (from < 0 || from + cy > cx || y.numel() / cy != rows) {
+            throw new IllegalArgumentException("sliceChannels: cannot take channels ["
+                    + from + ", " + (from + cy) + ") of " + x.describe() + " into " + y.describe());
+        }
+        float[] xa = data(x);
+        float[] ya = data(y);
+        Parallel.range((int) rows, 4096, (f, t) -> {
+            for (int r = f; r < t; r++) {
+                System.arraycopy(xa, r * cx + from, ya, r * cy, cy);
+            }
+        });
+    }
+
+    @Override
+    public void copyRegion(Tensor src, int[] srcOffset, Tensor dst, int[] dstOffset, int[] size) {
+        Shape s = src.shape().requireRank(5);
+        Shape d = dst.shape().requireRank(5);
+        if (s.dim(0) != d.dim(0) || s.dim(1) != d.dim(1)) {
+            throw new IllegalArgumentException("copyRegion: " + src.describe() + " and "
+                    + dst.describe() + " differ in batch or channels");
+        }
+        for (int a = 0; a < 3; a++) {
+            if (size[a] < 0 || srcOffset[a] < 0 || dstOffset[a] < 0
+                    || srcOffset[a] + size[a] > s.dim(2 + a)
+                    || dstOffset[a] + size[a] > d.dim(2 + a)) {
+                throw new IllegalArgumentException("copyRegion: box of size "
+                        + java.util.Arrays.toString(size) + " at "
+                        + java.util.Arrays.toString(srcOffset) + " in " + src.describe()
+                        + " -> at " + java.util.Arrays.toString(dstOffset) + " in "
+                        + dst.describe() + " leaves a tensor on axis " + a);
+            }
+        }
+        int n = s.dim(0);
+        int c = s.dim(1);
+        float[] sa = data(src);
+        float[] da = data(dst);
+        int rows = n * size[0] * size[1];
+        int run = size[2] * c;
+        Parallel.range(rows, 256, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int b = r / (size[0] * size[1]);
+                int z = (r / size[1]) % size[0];
+                int y = r % size[1];
+                int si = (((b * s.dim(2) + srcOffset[0] + z) * s.dim(3) + srcOffset[1] + y)
+                        * s.dim(4) + srcOffset[2]) * c;
+                int di = (((b * d.dim(2) + dstOffset[0] + z) * d.dim(3) + dstOffset[1] + y)
+                        * d.dim(4) + dstOffset[2]) * c;
+                System.arraycopy(sa, si, da, di, run);
+            }
+        });
+    }
+
+    // ---- optimizers -------------------------------------------------------
+
+    @Override
+    public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1,
+                         float beta2, float eps, float weightDecay, int step) {
+        requireSameCount("adamStep", p, g);
+        float[] pa = data(p);
+        float[] ga = data(g);
+        float[] ma = data(m);
+        float[] va = data(v);
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        Parallel.range((int) p.numel(), 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = ga[i] + weightDecay * pa[i];
+                ma[i] = beta1 * ma[i] + (1 - beta1) * gi;
+                va[i] = beta2 * va[i] + (1 - beta2) * gi * gi;
+                float denom = (float) Math.sqrt(va[i]) / bc2Sqrt + eps;
+                pa[i] -= stepSize * ma[i] / denom;
+            }
+        });
+    }
+
+    @Override
+    public void sgdStep(Tensor p, Tensor g, Tensor buf, float lr, float momentum,
+                        float weightDecay) {
+        requireSameCount("sgdStep", p, g);
+        float[] pa = data(p);
+        float[] ga = data(g);
+        float[] ba = data(buf);
+        Parallel.range((int) p.numel(), 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ba[i] = momentum * ba[i] + ga[i] + weightDecay * pa[i];
+                pa[i] -= lr * ba[i];
+            }
+        });
+    }
+
+    // ---- checks -----------------------------------------------------------
+
+    private static int channels(Tensor t) {
+        if (t.shape().rank() < 2) {
+            throw new IllegalArgumentException("expected a tensor with a channel dimension"
+                    + " (rank >= 2), got " + t.describe());
+        }
+        return t.shape().dim(1);
+    }
+
+    private static void checkGroups(int c, int groups) {
+        if (groups <= 0 || c % groups != 0) {
+            throw new IllegalArgumentException("groupNorm: " + c
+                    + " channels cannot be split into " + groups + " equal groups");
+        }
+    }
+
+    static void requireShape(String what, Tensor t, Shape expected) {
+        if (!t.shape().equals(expected)) {
+            throw new IllegalArgumentException(what + ": expected shape " + expected
+                    + ", got " + t.describe());
+        }
+    }
+
+    private static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes differ: " + a.describe()
+                    + " vs " + b.describe());
+        }
+    }
+
+    private static void requireSameCount(String op, Tensor a, Tensor b) {
+        if (a.numel() != b.numel()) {
+            throw new IllegalArgumentException(op + ": element counts differ: "
+                    + a.describe() + " vs " + b.describe());
+        }
+    }
+
+    private static void checkConv(String op, Tensor x, Tensor w, Tensor y, Conv3dSpec spec) {
+        requireShape(op + " input", x, spec.inputShape());
+        requireShape(op + " weight", w, spec.weightShape());
+        requireShape(op + " output", y, spec.outputShape());
+    }
+}
