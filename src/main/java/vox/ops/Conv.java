@@ -8,7 +8,35 @@ import vox.tensor.Tensor;
 
 /** Convolution ops: {@link #conv3d} and {@link #convTranspose3d}, with gradients. */
 public final class Conv {
+    private static final ThreadLocal<double[]> FLOP_COUNTER = new ThreadLocal<>();
+
     private Conv() {
+    }
+
+    /**
+     * Runs {@code work} and returns the forward FLOPs of the convolutions it
+     * launched on this thread (2 per multiply-add).
+     */
+    public static double countFlops(Runnable work) {
+        double[] outer = FLOP_COUNTER.get();
+        double[] mine = new double[1];
+        FLOP_COUNTER.set(mine);
+        try {
+            work.run();
+        } finally {
+            FLOP_COUNTER.set(outer);
+            if (outer != null) {
+                outer[0] += mine[0];
+            }
+        }
+        return mine[0];
+    }
+
+    private static void count(double flops) {
+        double[] c = FLOP_COUNTER.get();
+        if (c != null) {
+            c[0] += flops;
+        }
     }
 
     /**
@@ -37,6 +65,7 @@ public final class Conv {
                 OpSupport.triple("conv3d", "pad", pad));
         Tensor y = be.empty(spec.outputShape());
         be.conv3dForward(x, w, bias, spec, y);
+        count(spec.flops());
 
         return Autograd.record("conv3d", y, new Tensor[] {x, w, bias}, dY -> {
             Tensor dX = null;
@@ -98,6 +127,7 @@ public final class Conv {
         }
         Tensor y = be.empty(spec.inputShape());
         be.conv3dBackwardData(x, w, spec, y);
+        count(spec.flops());
 
         return Autograd.record("convTranspose3d", y, new Tensor[] {x, w}, dY -> {
             Tensor dX = null;
