@@ -85,20 +85,25 @@ public final class Autograd {
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     if (in == null || !in.requiresGrad() || grads[j] == null) {
+                        grads[j] = null;
+                        continue;
+                    }
+                    if (given.containsKey(grads[j])) {
+                        // One tensor must not become the gradient of two inputs.
+                        Tensor copy = Backends.of(grads[j]).empty(grads[j].shape());
+                        Backends.of(grads[j]).copy(grads[j], copy);
+                        grads[j] = copy;
+                    }
+                    given.put(grads[j], Boolean.TRUE);
+                }
+                for (int j = 0; j < inputs.length; j++) {
+                    if (grads[j] == null) {
                         continue;
                     }
                     if (Grad.anomalyDetection()) {
                         checkFinite(node.opName(), "gradient of input " + j, grads[j]);
                     }
-                    Tensor g = grads[j];
-                    if (given.containsKey(g)) {
-                        // One tensor must not become the gradient of two inputs.
-                        Tensor copy = Backends.of(g).empty(g.shape());
-                        Backends.of(g).copy(g, copy);
-                        g = copy;
-                    }
-                    given.put(g, Boolean.TRUE);
-                    accumulate(in, g);
+                    accumulate(inputs[j], grads[j]);
                 }
                 // An intermediate's gradient is not needed once propagated.
                 t.setGrad(null);

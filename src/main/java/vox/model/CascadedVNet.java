@@ -107,6 +107,23 @@ public final class CascadedVNet extends Module {
         return new Output(p1, Activation.softmaxChannels(o2.logits()));
     }
 
+    /**
+     * Class ids (argmax of stage 2's probabilities) for an image x
+     * (1, inChannels, D, H, W), computed without recording gradients;
+     * returned in the memory order of x, as floats.
+     */
+    public float[] predictLabels(Tensor x) {
+        Backend be = vox.backend.Backends.of(x);
+        try (var scope = vox.tensor.TensorScope.open();
+             var off = vox.autograd.Grad.noGrad()) {
+            Tensor p = forward(x).stage2();
+            Shape s = p.shape();
+            Tensor ids = be.empty(Shape.of(s.dim(0), 1, s.dim(2), s.dim(3), s.dim(4)));
+            be.argmaxChannels(p, ids);
+            return ids.toArray();
+        }
+    }
+
     /** Convolution FLOPs of one forward pass on an input of this shape. */
     public double forwardFlops(Backend be, Shape input) {
         try (var scope = vox.tensor.TensorScope.open();
