@@ -67,19 +67,31 @@ public final class Trainer {
 
     /** Trains from scratch, or from the last checkpoint of the run folder when resuming. */
     public Result run(boolean resume) throws IOException {
+        return run(resume, cfg.steps());
+    }
+
+    /**
+     * Like {@link #run(boolean)} but stops after step {@code stopAfter}
+     * (checkpointing there), as if interrupted; the schedule still spans all steps.
+     */
+    public Result run(boolean resume, int stopAfter) throws IOException {
+        if (stopAfter <= 0 || stopAfter > cfg.steps()) {
+            throw new IllegalArgumentException("stopAfter must be in [1, " + cfg.steps()
+                    + "], got " + stopAfter);
+        }
         Files.createDirectories(runDir);
         FileHandler logFile = new FileHandler(runDir.resolve("train.log").toString(), true);
         logFile.setFormatter(new SimpleFormatter());
         Logger.getLogger("").addHandler(logFile);
         try {
-            return train(resume);
+            return train(resume, stopAfter);
         } finally {
             Logger.getLogger("").removeHandler(logFile);
             logFile.close();
         }
     }
 
-    private Result train(boolean resume) throws IOException {
+    private Result train(boolean resume, int stopAfter) throws IOException {
         Backend be = Backends.select(cfg.device());
         CascadedVNet model = new CascadedVNet(be, cfg.model(), cfg.seed());
         Adam adam = new Adam(model.namedParameters(), cfg.learningRate());
@@ -103,11 +115,13 @@ public final class Trainer {
 
         MetricsCsv csv = new MetricsCsv(runDir.resolve("metrics.csv"), source.classNames(),
                 resume);
-        Progress progress = new Progress("train", startStep + 1, cfg.steps(), console);
+        Progress progress = new Progress("train", startStep + 1, stopAfter, console);
         double bestDice = -1;
         double[] dice = null;
         long t0 = System.nanoTime();
-        for (int step = startStep + 1; step <= cfg.steps(); step++) {
+        int lastStep = startStep;
+        for (int step = startStep + 1; step <= stopAfter; step++) {
+            lastStep = step;
             float lr = schedule.at(step, cfg.steps());
             adam.setLearningRate(lr);
             long ts = System.nanoTime();
@@ -115,7 +129,7 @@ public final class Trainer {
             double seconds = (System.nanoTime() - ts) / 1e9;
             progress.update(step, String.format(Locale.ROOT, "loss %.4f", losses[0]));
 
-            boolean validate = step % cfg.validateEvery() == 0 || step == cfg.steps();
+            boolean validate = step % cfg.validateEvery() == 0 || step == stopAfter;
             dice = validate ? validate(be, model) : null;
             csv.row(step, losses, lr, seconds, dice);
             if (validate) {
@@ -135,7 +149,7 @@ public final class Trainer {
         if (dice == null) {
             dice = validate(be, model);
         }
-        return new Result(cfg.steps(), source.classNames(), dice, meanForeground(dice), total,
+        return new Result(lastStep, source.classNames(), dice, meanForeground(dice), total,
                 runDir);
     }
 
