@@ -528,8 +528,9 @@ public final class Nifti {
     /**
      * Writes a volume with exactly this header (version, byte order,
      * datatype and geometry); {@code vox_offset} is set to follow the
-     * header and an empty extension flag, and the extents must equal the
-     * volume's.
+     * header and an empty extension flag, {@code scl_slope} and
+     * {@code scl_inter} are written as 1 and 0 (values are stored
+     * unscaled), and the extents must equal the volume's.
      *
      * @throws IllegalArgumentException when the header does not describe the
      *         volume, its datatype is unsupported or a value does not fit it
@@ -635,8 +636,8 @@ public final class Nifti {
             b.putShort(70, (short) type.code);
             b.putShort(72, (short) type.bitpix);
             b.putFloat(108, size + 4);
-            b.putFloat(112, (float) h.sclSlope());
-            b.putFloat(116, (float) h.sclInter());
+            b.putFloat(112, 1f);
+            b.putFloat(116, 0f);
             b.put(123, (byte) h.xyztUnits());
             b.put(148, descrip, 0, dlen);
             b.putShort(252, (short) h.qformCode());
@@ -659,8 +660,8 @@ public final class Nifti {
                 b.putDouble(104 + 8 * i, h.pixdim()[i]);
             }
             b.putLong(168, size + 4);
-            b.putDouble(176, h.sclSlope());
-            b.putDouble(184, h.sclInter());
+            b.putDouble(176, 1);
+            b.putDouble(184, 0);
             b.put(240, descrip, 0, dlen);
             b.putInt(344, h.qformCode());
             b.putInt(348, h.sformCode());
