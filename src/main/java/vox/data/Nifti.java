@@ -99,8 +99,9 @@ public final class Nifti {
         int perChunk = CHUNK / bytes;
         byte[] raw = new byte[perChunk * bytes];
         ByteBuffer buf = ByteBuffer.wrap(raw).order(h.byteOrder());
-        for (int start = 0; start < n; start += perChunk) {
-            int count = Math.min(perChunk, n - start);
+        // step by count, not perChunk, so start never overflows near 2^31
+        for (int start = 0, count; start < n; start += count) {
+            count = Math.min(perChunk, n - start);
             int want = count * bytes;
             int got = src.in.readNBytes(raw, 0, want);
             if (got < want) {
@@ -684,8 +685,8 @@ public final class Nifti {
         int bytes = type.bytes();
         int perChunk = CHUNK / bytes;
         ByteBuffer b = ByteBuffer.allocate(perChunk * bytes).order(order);
-        for (int start = 0; start < vox.length; start += perChunk) {
-            int count = Math.min(perChunk, vox.length - start);
+        for (int start = 0, count; start < vox.length; start += count) {
+            count = Math.min(perChunk, vox.length - start);
             b.clear();
             for (int i = start; i < start + count; i++) {
                 putValue(b, type, vox[i]);
