@@ -36,7 +36,7 @@ public interface Dataset {
     }
 
     /** An image and its label map on the same grid (label null when unlabelled). */
-    record Sample(Case c, Volume image, Volume label) {
+    record Sample(Case info, Volume image, Volume label) {
     }
 
     /** Short name, e.g. "SegTHOR". */

@@ -99,8 +99,9 @@ public final class Nifti {
         int perChunk = CHUNK / bytes;
         byte[] raw = new byte[perChunk * bytes];
         ByteBuffer buf = ByteBuffer.wrap(raw).order(h.byteOrder());
-        for (int start = 0; start < n; start += perChunk) {
-            int count = Math.min(perChunk, n - start);
+        // step by count, not perChunk, so start never overflows near 2^31
+        for (int start = 0, count; start < n; start += count) {
+            count = Math.min(perChunk, n - start);
             int want = count * bytes;
             int got = src.in.readNBytes(raw, 0, want);
             if (got < want) {
@@ -528,8 +529,9 @@ public final class Nifti {
     /**
      * Writes a volume with exactly this header (version, byte order,
      * datatype and geometry); {@code vox_offset} is set to follow the
-     * header and an empty extension flag, and the extents must equal the
-     * volume's.
+     * header and an empty extension flag, {@code scl_slope} and
+     * {@code scl_inter} are written as 1 and 0 (values are stored
+     * unscaled), and the extents must equal the volume's.
      *
      * @throws IllegalArgumentException when the header does not describe the
      *         volume, its datatype is unsupported or a value does not fit it
@@ -635,8 +637,8 @@ public final class Nifti {
             b.putShort(70, (short) type.code);
             b.putShort(72, (short) type.bitpix);
             b.putFloat(108, size + 4);
-            b.putFloat(112, (float) h.sclSlope());
-            b.putFloat(116, (float) h.sclInter());
+            b.putFloat(112, 1f);
+            b.putFloat(116, 0f);
             b.put(123, (byte) h.xyztUnits());
             b.put(148, descrip, 0, dlen);
             b.putShort(252, (short) h.qformCode());
@@ -659,8 +661,8 @@ public final class Nifti {
                 b.putDouble(104 + 8 * i, h.pixdim()[i]);
             }
             b.putLong(168, size + 4);
-            b.putDouble(176, h.sclSlope());
-            b.putDouble(184, h.sclInter());
+            b.putDouble(176, 1);
+            b.putDouble(184, 0);
             b.put(240, descrip, 0, dlen);
             b.putInt(344, h.qformCode());
             b.putInt(348, h.sformCode());
@@ -683,8 +685,8 @@ public final class Nifti {
         int bytes = type.bytes();
         int perChunk = CHUNK / bytes;
         ByteBuffer b = ByteBuffer.allocate(perChunk * bytes).order(order);
-        for (int start = 0; start < vox.length; start += perChunk) {
-            int count = Math.min(perChunk, vox.length - start);
+        for (int start = 0, count; start < vox.length; start += count) {
+            count = Math.min(perChunk, vox.length - start);
             b.clear();
             for (int i = start; i < start + count; i++) {
                 putValue(b, type, vox[i]);

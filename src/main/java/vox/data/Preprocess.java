@@ -61,14 +61,18 @@ public final class Preprocess {
             return new Spec(350, 3.0, 256);
         }
 
-        /** Clip and scale, then linear in z and area in-plane. */
+        /**
+         * Clip and scale, then linear in z, then in-plane by area when
+         * shrinking (linear when enlarging).
+         */
         public Volume image(Volume ct) {
             Volume v = clipAndScale(ct, clip);
             if (sliceSpacing > 0) {
                 v = resampleSlices(v, sliceSpacing, Interp.LINEAR);
             }
             int[] size = inPlaneSize(v);
-            return resizeInPlane(v, size[0], size[1], Interp.AREA);
+            boolean shrink = size[0] <= v.nx() && size[1] <= v.ny();
+            return resizeInPlane(v, size[0], size[1], shrink ? Interp.AREA : Interp.LINEAR);
         }
 
         /** The label map on the grid of {@link #image}: nearest everywhere. */

@@ -9,8 +9,7 @@ import java.util.stream.IntStream;
  * distance to the nearest feature voxel is the lower envelope of parabolas,
  * computed by one 1D pass along x, then y, then z, each pass O(n) per line.
  * Positions are voxel centres times the spacing, so distances are in the
- * spacing's unit (mm). The result is exact up to float32 rounding of the
- * squared distances between passes (relative error about 1e-7).
+ * spacing's unit (mm), exact up to double rounding.
  */
 public final class DistanceTransform {
 
@@ -25,7 +24,7 @@ public final class DistanceTransform {
      * @param spacing voxel size (x, y, z), positive
      * @throws IllegalArgumentException when sizes or spacing are invalid
      */
-    public static float[] squared(boolean[] feature, int nx, int ny, int nz, double[] spacing) {
+    public static double[] squared(boolean[] feature, int nx, int ny, int nz, double[] spacing) {
         if ((long) nx * ny * nz != feature.length || nx <= 0 || ny <= 0 || nz <= 0) {
             throw new IllegalArgumentException("DistanceTransform: " + nx + "x" + ny + "x" + nz
                     + " needs " + ((long) nx * ny * nz) + " flags, got " + feature.length);
@@ -36,47 +35,87 @@ public final class DistanceTransform {
                         + " positive, got " + java.util.Arrays.toString(spacing));
             }
         }
-        float[] d = new float[feature.length];
+        double[] d = new double[feature.length];
         for (int i = 0; i < d.length; i++) {
-            d[i] = feature[i] ? 0f : Float.POSITIVE_INFINITY;
+            d[i] = feature[i] ? 0 : Double.POSITIVE_INFINITY;
         }
         int plane = nx * ny;
-        // x lines: one per (y, z)
-        pass(d, nx, 1, spacing[0], ny * nz, line -> line * nx);
-        // y lines: one per (x, z)
-        pass(d, ny, nx, spacing[1], nx * nz, line -> (line / nx) * plane + line % nx);
-        // z lines: one per (x, y)
-        pass(d, nz, plane, spacing[2], plane, line -> line);
+        // x: contiguous lines, one per (y, z)
+        IntStream.range(0, nz).parallel().forEach(z -> {
+            Line line = new Line(nx);
+            for (int y = 0; y < ny; y++) {
+                line.run(d, (z * ny + y) * nx, 1, spacing[0]);
+            }
+        });
+        // y and z: the lines of a plane are walked side by side, x fastest,
+        // so that memory is read in rows rather than one voxel per row
+        IntStream.range(0, nz).parallel().forEach(z ->
+                new Columns(ny, nx).run(d, z * plane, nx, spacing[1]));
+        IntStream.range(0, ny).parallel().forEach(y ->
+                new Columns(nz, nx).run(d, y * nx, plane, spacing[2]));
         return d;
     }
 
-    private interface LineStart {
-        int at(int line);
-    }
+    /** Work arrays for one 1D transform of n samples. */
+    private static final class Line {
+        final int n;
+        final double[] f;
+        final double[] out;
+        final int[] v;
+        final double[] z;
 
-    /** Transforms every line of length n, stride {@code stride}, in place. */
-    private static void pass(float[] d, int n, int stride, double sp, int lines, LineStart start) {
-        if (n == 1) {
-            return;
+        Line(int n) {
+            this.n = n;
+            f = new double[n];
+            out = new double[n];
+            v = new int[n];
+            z = new double[n + 1];
         }
-        int chunks = Math.min(lines, 4 * Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            double[] f = new double[n];
-            double[] out = new double[n];
-            int[] v = new int[n];
-            double[] z = new double[n + 1];
-            for (int line = c; line < lines; line += chunks) {
-                int base = start.at(line);
+
+        void run(double[] d, int base, int stride, double sp) {
+            for (int i = 0; i < n; i++) {
+                f[i] = d[base + i * stride];
+            }
+            if (envelope(f, n, sp, out, v, z)) {
                 for (int i = 0; i < n; i++) {
-                    f[i] = d[base + i * stride];
-                }
-                if (envelope(f, n, sp, out, v, z)) {
-                    for (int i = 0; i < n; i++) {
-                        d[base + i * stride] = (float) out[i];
-                    }
+                    d[base + i * stride] = out[i];
                 }
             }
-        });
+        }
+    }
+
+    /**
+     * The transform along an axis of n samples for w adjacent lines (x =
+     * 0..w-1): rows of w values are copied in, columns transformed, rows
+     * copied back.
+     */
+    private static final class Columns {
+        final int n;
+        final int w;
+        final double[] buf;
+        final Line line;
+
+        Columns(int n, int w) {
+            this.n = n;
+            this.w = w;
+            buf = new double[n * w];
+            line = new Line(n);
+        }
+
+        void run(double[] d, int base, int stride, double sp) {
+            if (n == 1) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(d, base + i * stride, buf, i * w, w);
+            }
+            for (int x = 0; x < w; x++) {
+                line.run(buf, x, w, sp);
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(buf, i * w, d, base + i * stride, w);
+            }
+        }
     }
 
     /**

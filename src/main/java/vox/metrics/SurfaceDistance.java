@@ -101,7 +101,7 @@ public final class SurfaceDistance {
         return sorted[lo] + (r - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    private static void gather(boolean[] s, float[] sq, double[] out, int at) {
+    private static void gather(boolean[] s, double[] sq, double[] out, int at) {
         int k = at;
         for (int i = 0; i < s.length; i++) {
             if (s[i]) {

@@ -104,7 +104,8 @@ class DatasetTest {
 
     @Test
     void btcvListsPairsAndNamesThirteenOrgans() throws IOException {
-        Path root = btcv(tmp.resolve("btcv/RawData/Training"), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 21, 40);
+        Path root = btcv(tmp.resolve("btcv/RawData/Training"),
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 21, 40);
         Dataset d = Dataset.open("btcv", tmp.resolve("btcv"));
         assertEquals(root, d.root());
         assertEquals(12, d.cases().size());
@@ -149,7 +150,8 @@ class DatasetTest {
     @Test
     void fractionalAndNegativeLabelsAreRejected() {
         assertNull(Dataset.checkLabels(labels(0, 1, 2), 2));
-        String m = Dataset.checkLabels(Volume.of(2, 1, 1, new float[] {1.5f, -1}, new double[] {1, 1, 1}), 4);
+        Volume odd = Volume.of(2, 1, 1, new float[] {1.5f, -1}, new double[] {1, 1, 1});
+        String m = Dataset.checkLabels(odd, 4);
         assertTrue(m.contains("1.5") && m.contains("-1"), m);
     }
 

@@ -353,6 +353,19 @@ class NiftiTest {
     }
 
     @Test
+    void writtenValuesAreNeverRescaled() throws IOException {
+        Volume v = randomVolume(NiftiDatatype.INT16, 9, false);
+        NiftiHeader b = Nifti.headerFor(v, NiftiDatatype.INT16);
+        NiftiHeader scaled = new NiftiHeader(1, ByteOrder.LITTLE_ENDIAN, b.dim(),
+                b.datatypeCode(), b.bitpix(), b.pixdim(), 0, 3, 10, b.qformCode(),
+                b.quatern(), b.qoffset(), b.sformCode(), b.srow(), b.xyztUnits(), 0, "");
+        Path p = tmp.resolve("scaled.nii");
+        Nifti.write(p, v, scaled);
+        assertEquals(1.0, Nifti.readHeader(p).sclSlope());
+        assertArrayEquals(v.voxels(), Nifti.read(p).voxels());
+    }
+
+    @Test
     void largeExtentsSwitchToNifti2() throws IOException {
         Volume v = Volume.of(40000, 1, 1, new float[40000], new double[] {1, 1, 1});
         Path p = tmp.resolve("wide.nii");

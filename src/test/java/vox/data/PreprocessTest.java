@@ -383,6 +383,12 @@ class PreprocessTest {
             inRange.add(f >= -1 && f <= 1);
         }
         assertEquals(Set.of(true), inRange);
+        // enlarging in-plane interpolates linearly
+        Volume small = random(16, 8, 3, new double[] {1, 1, 2}, 10);
+        Volume up = new Preprocess.Spec(1000, 0, 32).image(small);
+        Volume want = Preprocess.resizeInPlane(Preprocess.clipAndScale(small, 1000), 32, 16,
+                Interp.LINEAR);
+        assertArrayEquals(want.voxels(), up.voxels());
         assertEquals(1000, Preprocess.Spec.thorax().clip());
         assertEquals(2.5, Preprocess.Spec.thorax().sliceSpacing());
         assertEquals(350, Preprocess.Spec.abdomen().clip());

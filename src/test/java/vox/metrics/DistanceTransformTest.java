@@ -42,7 +42,7 @@ class DistanceTransformTest {
                     f[i] = rnd.nextDouble() < density;
                 }
                 f[rnd.nextInt(f.length)] = true;
-                float[] d = DistanceTransform.squared(f, nx, ny, nz, spacings[t]);
+                double[] d = DistanceTransform.squared(f, nx, ny, nz, spacings[t]);
                 for (int z = 0; z < nz; z++) {
                     for (int y = 0; y < ny; y++) {
                         for (int x = 0; x < nx; x++) {
@@ -57,9 +57,9 @@ class DistanceTransformTest {
 
     @Test
     void noFeatureGivesInfinity() {
-        float[] d = DistanceTransform.squared(new boolean[24], 2, 3, 4, new double[] {1, 1, 1});
-        for (float v : d) {
-            assertEquals(Float.POSITIVE_INFINITY, v);
+        double[] d = DistanceTransform.squared(new boolean[24], 2, 3, 4, new double[] {1, 1, 1});
+        for (double v : d) {
+            assertEquals(Double.POSITIVE_INFINITY, v);
         }
     }
 

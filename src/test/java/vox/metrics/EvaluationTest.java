@@ -85,7 +85,9 @@ class EvaluationTest {
     void scoresMatchPlainCountsAndAllPairsDistances() {
         Random rnd = new Random(21);
         for (int t = 0; t < 5; t++) {
-            double[] s = {0.6 + rnd.nextDouble(), 0.6 + rnd.nextDouble(), 1.5 + 2 * rnd.nextDouble()};
+            double[] s = {
+                0.6 + rnd.nextDouble(), 0.6 + rnd.nextDouble(), 1.5 + 2 * rnd.nextDouble()
+            };
             int nx = 14;
             int ny = 12;
             int nz = 7;
