@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 /** The {@code vox} command line: one subcommand per task. */
 @Command(name = "vox", mixinStandardHelpOptions = true, version = "vox 0.1.0",
         description = "Tensor engine and cascaded 3D V-Net for organ segmentation in CT.",
-        subcommands = {DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, PredictCommand.class, PhantomCommand.class,
+            EvaluateCommand.class, CompareCommand.class, InfoCommand.class,
+            DevicesCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

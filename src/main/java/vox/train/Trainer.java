@@ -119,6 +119,9 @@ public final class Trainer {
         double bestDice = -1;
         double[] dice = null;
         long t0 = System.nanoTime();
+        Map<String, String> meta =
+                new java.util.LinkedHashMap<>(source.inferenceSpec().toMetadata());
+        meta.put(Checkpoint.CONFIG, cfg.toJson());
         int lastStep = startStep;
         for (int step = startStep + 1; step <= stopAfter; step++) {
             lastStep = step;
@@ -136,11 +139,11 @@ public final class Trainer {
                 double mean = meanForeground(dice);
                 LOG.info(String.format(Locale.ROOT, "step %d validation mean Dice %.4f %s",
                         step, mean, diceLine(dice)));
-                Checkpoint.save(last, model, adam, step, Map.of(Checkpoint.CONFIG, cfg.toJson()));
+                Checkpoint.save(last, model, adam, step, meta);
                 if (mean > bestDice) {
                     bestDice = mean;
                     Checkpoint.save(runDir.resolve(BEST), model, adam, step,
-                            Map.of(Checkpoint.CONFIG, cfg.toJson()));
+                            meta);
                 }
             }
         }
@@ -216,33 +219,15 @@ public final class Trainer {
                 pred = model.predictLabels(be.fromArray(Shape.of(1, 1, s.d(), s.h(), s.w()),
                         s.image()));
             }
-            double[] d = dicePerClass(pred, s.labels(), k);
-            for (int c = 1; c < k; c++) {
-                sumDice[c] += d[c] / cases.size();
+            List<String> organs = source.classNames().subList(1, k);
+            var scores = vox.metrics.Evaluation.evaluate(s.id(),
+                    vox.data.Volume.of(s.w(), s.h(), s.d(), pred, s.spacing()),
+                    vox.data.Volume.of(s.w(), s.h(), s.d(), s.labels(), s.spacing()), organs);
+            for (var o : scores) {
+                sumDice[o.label()] += o.dice() / cases.size();
             }
         }
         return sumDice;
-    }
-
-    /** Dice of each class between two label maps; 1 where a class is in neither. */
-    static double[] dicePerClass(float[] pred, float[] truth, int k) {
-        // TODO: use vox.metrics once the metrics package offers per-class Dice.
-        long[] inter = new long[k];
-        long[] sizes = new long[k];
-        for (int i = 0; i < pred.length; i++) {
-            int p = (int) pred[i];
-            int t = (int) truth[i];
-            sizes[p]++;
-            sizes[t]++;
-            if (p == t) {
-                inter[p]++;
-            }
-        }
-        double[] d = new double[k];
-        for (int c = 0; c < k; c++) {
-            d[c] = sizes[c] == 0 ? 1.0 : 2.0 * inter[c] / sizes[c];
-        }
-        return d;
     }
 
     static double meanForeground(double[] dice) {

@@ -16,4 +16,10 @@ public interface TrainingSource {
 
     /** One line for the start-up table. */
     String describe();
+
+    /**
+     * How inference must prepare an image for a model trained on this
+     * source, stored in checkpoints (keys of {@link InferenceSpec}).
+     */
+    InferenceSpec inferenceSpec();
 }

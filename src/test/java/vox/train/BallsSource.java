@@ -66,6 +66,11 @@ final class BallsSource implements TrainingSource {
     }
 
     @Override
+    public InferenceSpec inferenceSpec() {
+        return new InferenceSpec(classNames(), 1, 0, 0, d, "none");
+    }
+
+    @Override
     public String describe() {
         return "synthetic balls " + d + "x" + h + "x" + w;
     }
