@@ -24,6 +24,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         configureLogging();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with vox's error handling: a user's mistake is one clear line. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A user's mistake: one clear line, no stack trace.
@@ -34,7 +39,7 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     /** Log lines on stderr as "HH:mm:ss LEVEL message"; results go to stdout. */
