@@ -105,6 +105,9 @@ public final class RepeatedMeasuresAnova {
         if (ssError <= 1e-12 * ssTotal) {
             ssError = 0;
         }
+        if (ssModels <= 1e-12 * ssTotal) {
+            ssModels = 0;
+        }
         int df1 = k - 1;
         int df2 = (k - 1) * (n - 1);
         double f;

@@ -190,6 +190,10 @@ class RepeatedMeasuresAnovaTest {
         RepeatedMeasuresAnova.Result same = RepeatedMeasuresAnova.test(
                 new double[][] {{1, 1}, {2, 2}, {3, 3}});
         assertTrue(Double.isNaN(same.f()));
+        // identical non-representable values: rounding must not turn into an effect
+        RepeatedMeasuresAnova.Result sameFractions = RepeatedMeasuresAnova.test(
+                new double[][] {{0.1, 0.1}, {0.7, 0.7}, {0.3, 0.3}, {0.9, 0.9}});
+        assertTrue(Double.isNaN(sameFractions.f()), "F = " + sameFractions.f());
         // a constant shift: no residual, F infinite and p 0
         RepeatedMeasuresAnova.Result shift = RepeatedMeasuresAnova.test(
                 new double[][] {{1, 2}, {2, 3}, {5, 6}});
