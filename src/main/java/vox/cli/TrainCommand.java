@@ -43,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Resolution levels, 2 to 5 (the method uses 5). Default: ${DEFAULT-VALUE}.")
     int levels;
 
-    @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps.")
+    @Option(names = "--steps", defaultValue = "400", description = "Optimizer steps.")
     int steps;
 
     @Option(names = "--lr", defaultValue = "0.003", description = "Peak learning rate.")
@@ -69,7 +69,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", description = "Stop after this step (resume later).")
     Integer stopAfter;
 
-    @Option(names = "--include-background", description = "Average the Dice loss over class 0 too.")
+    @Option(names = "--include-background", negatable = true, defaultValue = "true",
+            fallbackValue = "true", description = "Average the Dice loss over class 0 too"
+                    + " (default; --no-include-background averages over organs only).")
     boolean includeBackground;
 
     @Option(names = "--dataset", defaultValue = "phantom",
