@@ -358,12 +358,12 @@ final class Anatomy {
         // heart: atria against the esophagus, ventricles on the diaphragm
         heartBlend = u(8, 14);
         double gapHE = u(0.5, 2.5);
-        atriaSemi = new double[] {u(36, 46), u(19, 25), u(22, 28)};
+        atriaSemi = new double[] {u(32, 40), u(22, 28), u(25, 31)};
         double wA = u(-52, -40);
         double[] e = esophagus.at(wA);
         atriaCentre = new double[] {uMid + u(-10, 0),
             e[1] - e[3] - gapHE - atriaSemi[1], wA};
-        ventricleSemi = new double[] {u(48, 58), u(36, 44), u(32, 38)};
+        ventricleSemi = new double[] {u(52, 60), u(38, 46), u(34, 40)};
         ventricleAxes = frame(new double[] {u(0.55, 0.75), -u(0.45, 0.6),
             -u(0.45, 0.6)});
         ventricleCentre = placeVentricles(atriaCentre, u(38, 48), u(4, 12),
@@ -373,6 +373,15 @@ final class Anatomy {
         aorta = buildAorta(descending, rAsc, rArch, gapAS);
         eAvoid.set(0, aorta);
         esophagus.repel(eAvoid, gapE);
+
+        // bronchi beyond the labelled stubs give way to their neighbours
+        List<Obstacle> bAvoid = List.of(this::heartSdf, aorta, esophagus);
+        double gapB = u(1, 3);
+        for (int n = 0; n < bronchi.size(); n++) {
+            Tube t = bronchi.get(n);
+            int first = n < 2 ? firstNodeBeyond(t, 20) : 1;
+            t.repel(bAvoid, gapB, first, t.nodes());
+        }
         buildBranches();
         buildPulmonaryAndVeins();
         buildLungVessels();
@@ -567,7 +576,7 @@ final class Anatomy {
                 rR * 0.65);
         Tube middleR = line(bi, along(bi, unit(-0.45, -0.85, -0.3),
                 u(15, 22)), rR * 0.5);
-        Tube lowerR = line(bi, along(bi, unit(-0.25, 0.45, -1), u(25, 35)),
+        Tube lowerR = line(bi, along(bi, unit(-0.3, 0.7, -1), u(25, 35)),
                 rR * 0.65);
 
         double[] lm = along(c, dL, lenL);
@@ -575,7 +584,7 @@ final class Anatomy {
             pt(along(c, dL, lenL * 0.5), rL), pt(lm, rL)}, 2);
         Tube upperL = line(lm, along(lm, unit(0.6, -0.5, 0.6), u(18, 26)),
                 rL * 0.72);
-        Tube lowerL = line(lm, along(lm, unit(0.35, 0.45, -1), u(25, 40)),
+        Tube lowerL = line(lm, along(lm, unit(0.35, 0.7, -1), u(25, 40)),
                 rL * 0.78);
 
         bronchi.addAll(List.of(right, left, upperR, middleR, lowerR, upperL,
@@ -583,6 +592,19 @@ final class Anatomy {
         double stub = u(8, 14);
         stubs.add(right.prefix(stub));
         stubs.add(left.prefix(stub));
+    }
+
+    /** Index of the first node farther than len mm along the tube. */
+    private static int firstNodeBeyond(Tube t, double len) {
+        double acc = 0;
+        for (int i = 1; i < t.nodes(); i++) {
+            acc += Math.sqrt(Tube.sq(t.u[i] - t.u[i - 1])
+                    + Tube.sq(t.v[i] - t.v[i - 1]) + Tube.sq(t.w[i] - t.w[i - 1]));
+            if (acc > len) {
+                return i;
+            }
+        }
+        return t.nodes();
     }
 
     // ------------------------------------------------------- esophagus
