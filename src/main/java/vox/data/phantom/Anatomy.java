@@ -163,6 +163,12 @@ final class Anatomy {
     final double[] atriaCentre;
     final double[] atriaSemi;
     final double heartBlend;
+    /**
+     * Per esophagus sample level: the v that the heart must stay in
+     * front of, the front of the esophagus or of the descending aorta,
+     * whichever is more anterior.
+     */
+    private double[] heartBack;
 
     // ---- abdomen
     final double[] stomachCentre;
@@ -366,8 +372,8 @@ final class Anatomy {
         ventricleSemi = new double[] {u(52, 60), u(38, 46), u(34, 40)};
         ventricleAxes = frame(new double[] {u(0.55, 0.75), -u(0.45, 0.6),
             -u(0.45, 0.6)});
-        ventricleCentre = placeVentricles(atriaCentre, u(38, 48), u(4, 12),
-                descending, gapHE + 1);
+        heartBack = backOfHeart(descending, gapHE);
+        ventricleCentre = placeVentricles(atriaCentre, u(38, 48), u(4, 12));
 
         // ascending aorta from the heart, arching over the left bronchus
         aorta = buildAorta(descending, rAsc, rArch, gapAS);
@@ -503,6 +509,14 @@ final class Anatomy {
             gv = 2 * cDome * (dv < 0 ? 0.5 : 1.6) * dv;
         }
         return (top - w) / Math.sqrt(1 + gu * gu + gv * gv);
+    }
+
+    /** The z component of the unit normal of the diaphragm at (pu, pv). */
+    double diaphragmNormalZ(double pu, double pv) {
+        double e = 0.5;
+        double gu = (diaphragm(pu + e, pv) - diaphragm(pu - e, pv)) / (2 * e);
+        double gv = (diaphragm(pu, pv + e) - diaphragm(pu, pv - e)) / (2 * e);
+        return 1 / Math.sqrt(1 + gu * gu + gv * gv);
     }
 
     // ----------------------------------------------------------- spine
@@ -695,6 +709,10 @@ final class Anatomy {
         double dA = Sdf.ellipsoid(pu - atriaCentre[0], pv - atriaCentre[1],
                 pw - atriaCentre[2], atriaSemi[0], atriaSemi[1], atriaSemi[2]);
         double d = Sdf.smin(dV, dA, heartBlend);
+        // the back stays in front of the esophagus and aorta, and rounds
+        // off to the sides, where the lungs are
+        double side = pu - esophagus.at(pw)[0];
+        d = Math.max(d, pv - backAt(pw) - 0.006 * side * side);
         return Math.max(d, belowDiaphragm(pu, pv, pw) + diaThick / 2);
     }
 
@@ -702,14 +720,12 @@ final class Anatomy {
      * Centre of the ventricles, on the long axis of the heart from its
      * base (the atria): far enough along it that their lowest point sinks
      * {@code sink} mm into the diaphragm, which clips it flat. Where that
-     * would pull them away from the atria they grow instead (up to 30%).
+     * would pull them away from the atria they grow instead (up to 15%).
      * They are then moved back from the chest wall if they reach through
-     * it, and flattened front to back where they would reach past the
-     * esophagus or aorta (the rest of such overlap is carved out of the
-     * heart when painting).
+     * it. Their back is cut flat by {@link #heartBack}.
      */
     private double[] placeVentricles(double[] base, double dist,
-            double sink, Tube descending, double gapBack) {
+            double sink) {
         double[][] e = ventricleAxes;
         double[] s = ventricleSemi;
         double grown = 1;
@@ -727,8 +743,8 @@ final class Anatomy {
                     - (diaphragm(c[0] + low[0], c[1] + low[1]) - sink);
             dist = Math.max(10, dist + floating / Math.abs(e[0][2]));
             double limit = 0.75 * s[0];
-            if (dist > limit && grown < 1.3) {
-                double k = Math.min(dist / limit, 1.3 / grown);
+            if (dist > limit && grown < 1.15) {
+                double k = Math.min(dist / limit, 1.15 / grown);
                 grown *= k;
                 for (int i = 0; i < 3; i++) {
                     s[i] *= k;
@@ -742,46 +758,32 @@ final class Anatomy {
         double x = Sdf.clamp(c[0] / (cavA * sc), -0.95, 0.95);
         double front = -cavBf * sc * Math.sqrt(1 - x * x) + 2;
         c[1] = Math.max(c[1], front + hV);
-        double need = intrusion(c, descending, gapBack);
-        if (need > 0) {
-            double f = Math.max(0.85, 1 - need / (2 * hV));
-            for (int i = 0; i < 3; i++) {
-                s[i] *= 1 - (1 - f) * Math.abs(e[i][1]);
-            }
-            c[1] -= (1 - f) * hV * 0.5;
-        }
         return c;
     }
 
-    /**
-     * How far (mm) the ventricles centred at c reach past the front of
-     * the esophagus or of the descending aorta; 0 when they keep clear.
-     */
-    private double intrusion(double[] c, Tube descending, double gap) {
-        double need = 0;
+    private double[] backOfHeart(Tube descending, double gap) {
         EsophagusPath p = esophagus;
-        for (int i = 0; i < p.samples(); i++) {
-            double q = ventricleSdf(c, p.u[i], p.v[i] - p.extent(i, 0, -1)
-                    - gap, p.w[i]);
-            need = Math.max(need, -q);
+        double[] back = new double[p.samples()];
+        for (int i = 0; i < back.length; i++) {
+            double[] ao = nodeAtLevel(descending, p.w[i]);
+            back[i] = Math.min(p.v[i] - p.extent(i, 0, -1), ao[1] - ao[3]) - gap;
         }
-        for (int i = 0; i < descending.nodes(); i++) {
-            double q = ventricleSdf(c, descending.u[i], descending.v[i]
-                    - descending.r[i] - gap, descending.w[i]);
-            need = Math.max(need, -q);
-        }
-        return need;
+        return back;
     }
 
-    private double ventricleSdf(double[] c, double pu, double pv, double pw) {
-        double[][] e = ventricleAxes;
-        double du = pu - c[0];
-        double dv = pv - c[1];
-        double dw = pw - c[2];
-        return Sdf.ellipsoid(e[0][0] * du + e[0][1] * dv + e[0][2] * dw,
-                e[1][0] * du + e[1][1] * dv + e[1][2] * dw,
-                e[2][0] * du + e[2][1] * dv + e[2][2] * dw,
-                ventricleSemi[0], ventricleSemi[1], ventricleSemi[2]);
+    /** The back limit of the heart at level w. */
+    private double backAt(double w) {
+        EsophagusPath p = esophagus;
+        double x = (p.w[0] - w) / p.step;
+        int i = (int) Math.floor(x);
+        int last = heartBack.length - 1;
+        if (i < 0) {
+            return heartBack[0];
+        }
+        if (i >= last) {
+            return heartBack[last];
+        }
+        return Sdf.lerp(heartBack[i], heartBack[i + 1], x - i);
     }
 
     /** An orthonormal frame whose first axis is along dir. */
