@@ -633,7 +633,7 @@ final class Anatomy {
         double theta0 = u(-0.25, 0.25);
         double du = u(2, 7);
         double gapEA = u(0, 1.5);
-        double alpha0 = Math.toRadians(u(10, 35));
+        double alpha0 = Math.toRadians(u(25, 55));
         double alpha1 = Math.toRadians(u(70, 100));
         double wA1 = u(-70, -45);
         double wHi = u(-5, 8);
