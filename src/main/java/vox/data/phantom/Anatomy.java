@@ -163,6 +163,12 @@ final class Anatomy {
     final double[] atriaCentre;
     final double[] atriaSemi;
     final double heartBlend;
+    /**
+     * Per esophagus sample level: the v that the heart must stay in
+     * front of, the front of the esophagus or of the descending aorta,
+     * whichever is more anterior.
+     */
+    private double[] heartBack;
 
     // ---- abdomen
     final double[] stomachCentre;
@@ -358,21 +364,30 @@ final class Anatomy {
         // heart: atria against the esophagus, ventricles on the diaphragm
         heartBlend = u(8, 14);
         double gapHE = u(0.5, 2.5);
-        atriaSemi = new double[] {u(36, 46), u(19, 25), u(22, 28)};
+        atriaSemi = new double[] {u(32, 40), u(22, 28), u(25, 31)};
         double wA = u(-52, -40);
         double[] e = esophagus.at(wA);
         atriaCentre = new double[] {uMid + u(-10, 0),
             e[1] - e[3] - gapHE - atriaSemi[1], wA};
-        ventricleSemi = new double[] {u(48, 58), u(36, 44), u(32, 38)};
+        ventricleSemi = new double[] {u(52, 60), u(38, 46), u(34, 40)};
         ventricleAxes = frame(new double[] {u(0.55, 0.75), -u(0.45, 0.6),
             -u(0.45, 0.6)});
-        ventricleCentre = placeVentricles(atriaCentre, u(38, 48), u(4, 12),
-                descending, gapHE + 1);
+        heartBack = backOfHeart(descending, gapHE);
+        ventricleCentre = placeVentricles(atriaCentre, u(38, 48), u(4, 12));
 
         // ascending aorta from the heart, arching over the left bronchus
         aorta = buildAorta(descending, rAsc, rArch, gapAS);
         eAvoid.set(0, aorta);
         esophagus.repel(eAvoid, gapE);
+
+        // bronchi beyond the labelled stubs give way to their neighbours
+        List<Obstacle> bAvoid = List.of(this::heartSdf, aorta, esophagus);
+        double gapB = u(1, 3);
+        for (int n = 0; n < bronchi.size(); n++) {
+            Tube t = bronchi.get(n);
+            int first = n < 2 ? firstNodeBeyond(t, 20) : 1;
+            t.repel(bAvoid, gapB, first, t.nodes());
+        }
         buildBranches();
         buildPulmonaryAndVeins();
         buildLungVessels();
@@ -496,6 +511,14 @@ final class Anatomy {
         return (top - w) / Math.sqrt(1 + gu * gu + gv * gv);
     }
 
+    /** The z component of the unit normal of the diaphragm at (pu, pv). */
+    double diaphragmNormalZ(double pu, double pv) {
+        double e = 0.5;
+        double gu = (diaphragm(pu + e, pv) - diaphragm(pu - e, pv)) / (2 * e);
+        double gv = (diaphragm(pu, pv + e) - diaphragm(pu, pv - e)) / (2 * e);
+        return 1 / Math.sqrt(1 + gu * gu + gv * gv);
+    }
+
     // ----------------------------------------------------------- spine
 
     double us(double w) {
@@ -567,7 +590,7 @@ final class Anatomy {
                 rR * 0.65);
         Tube middleR = line(bi, along(bi, unit(-0.45, -0.85, -0.3),
                 u(15, 22)), rR * 0.5);
-        Tube lowerR = line(bi, along(bi, unit(-0.25, 0.45, -1), u(25, 35)),
+        Tube lowerR = line(bi, along(bi, unit(-0.3, 0.7, -1), u(25, 35)),
                 rR * 0.65);
 
         double[] lm = along(c, dL, lenL);
@@ -575,7 +598,7 @@ final class Anatomy {
             pt(along(c, dL, lenL * 0.5), rL), pt(lm, rL)}, 2);
         Tube upperL = line(lm, along(lm, unit(0.6, -0.5, 0.6), u(18, 26)),
                 rL * 0.72);
-        Tube lowerL = line(lm, along(lm, unit(0.35, 0.45, -1), u(25, 40)),
+        Tube lowerL = line(lm, along(lm, unit(0.35, 0.7, -1), u(25, 40)),
                 rL * 0.78);
 
         bronchi.addAll(List.of(right, left, upperR, middleR, lowerR, upperL,
@@ -583,6 +606,19 @@ final class Anatomy {
         double stub = u(8, 14);
         stubs.add(right.prefix(stub));
         stubs.add(left.prefix(stub));
+    }
+
+    /** Index of the first node farther than len mm along the tube. */
+    private static int firstNodeBeyond(Tube t, double len) {
+        double acc = 0;
+        for (int i = 1; i < t.nodes(); i++) {
+            acc += Math.sqrt(Tube.sq(t.u[i] - t.u[i - 1])
+                    + Tube.sq(t.v[i] - t.v[i - 1]) + Tube.sq(t.w[i] - t.w[i - 1]));
+            if (acc > len) {
+                return i;
+            }
+        }
+        return t.nodes();
     }
 
     // ------------------------------------------------------- esophagus
@@ -597,7 +633,7 @@ final class Anatomy {
         double theta0 = u(-0.25, 0.25);
         double du = u(2, 7);
         double gapEA = u(0, 1.5);
-        double alpha0 = Math.toRadians(u(10, 35));
+        double alpha0 = Math.toRadians(u(25, 55));
         double alpha1 = Math.toRadians(u(70, 100));
         double wA1 = u(-70, -45);
         double wHi = u(-5, 8);
@@ -673,6 +709,10 @@ final class Anatomy {
         double dA = Sdf.ellipsoid(pu - atriaCentre[0], pv - atriaCentre[1],
                 pw - atriaCentre[2], atriaSemi[0], atriaSemi[1], atriaSemi[2]);
         double d = Sdf.smin(dV, dA, heartBlend);
+        // the back stays in front of the esophagus and aorta, and rounds
+        // off to the sides, where the lungs are
+        double side = pu - esophagus.at(pw)[0];
+        d = Math.max(d, pv - backAt(pw) - 0.006 * side * side);
         return Math.max(d, belowDiaphragm(pu, pv, pw) + diaThick / 2);
     }
 
@@ -680,14 +720,12 @@ final class Anatomy {
      * Centre of the ventricles, on the long axis of the heart from its
      * base (the atria): far enough along it that their lowest point sinks
      * {@code sink} mm into the diaphragm, which clips it flat. Where that
-     * would pull them away from the atria they grow instead (up to 30%).
+     * would pull them away from the atria they grow instead (up to 15%).
      * They are then moved back from the chest wall if they reach through
-     * it, and flattened front to back where they would reach past the
-     * esophagus or aorta (the rest of such overlap is carved out of the
-     * heart when painting).
+     * it. Their back is cut flat by {@link #heartBack}.
      */
     private double[] placeVentricles(double[] base, double dist,
-            double sink, Tube descending, double gapBack) {
+            double sink) {
         double[][] e = ventricleAxes;
         double[] s = ventricleSemi;
         double grown = 1;
@@ -705,8 +743,8 @@ final class Anatomy {
                     - (diaphragm(c[0] + low[0], c[1] + low[1]) - sink);
             dist = Math.max(10, dist + floating / Math.abs(e[0][2]));
             double limit = 0.75 * s[0];
-            if (dist > limit && grown < 1.3) {
-                double k = Math.min(dist / limit, 1.3 / grown);
+            if (dist > limit && grown < 1.15) {
+                double k = Math.min(dist / limit, 1.15 / grown);
                 grown *= k;
                 for (int i = 0; i < 3; i++) {
                     s[i] *= k;
@@ -720,46 +758,32 @@ final class Anatomy {
         double x = Sdf.clamp(c[0] / (cavA * sc), -0.95, 0.95);
         double front = -cavBf * sc * Math.sqrt(1 - x * x) + 2;
         c[1] = Math.max(c[1], front + hV);
-        double need = intrusion(c, descending, gapBack);
-        if (need > 0) {
-            double f = Math.max(0.85, 1 - need / (2 * hV));
-            for (int i = 0; i < 3; i++) {
-                s[i] *= 1 - (1 - f) * Math.abs(e[i][1]);
-            }
-            c[1] -= (1 - f) * hV * 0.5;
-        }
         return c;
     }
 
-    /**
-     * How far (mm) the ventricles centred at c reach past the front of
-     * the esophagus or of the descending aorta; 0 when they keep clear.
-     */
-    private double intrusion(double[] c, Tube descending, double gap) {
-        double need = 0;
+    private double[] backOfHeart(Tube descending, double gap) {
         EsophagusPath p = esophagus;
-        for (int i = 0; i < p.samples(); i++) {
-            double q = ventricleSdf(c, p.u[i], p.v[i] - p.extent(i, 0, -1)
-                    - gap, p.w[i]);
-            need = Math.max(need, -q);
+        double[] back = new double[p.samples()];
+        for (int i = 0; i < back.length; i++) {
+            double[] ao = nodeAtLevel(descending, p.w[i]);
+            back[i] = Math.min(p.v[i] - p.extent(i, 0, -1), ao[1] - ao[3]) - gap;
         }
-        for (int i = 0; i < descending.nodes(); i++) {
-            double q = ventricleSdf(c, descending.u[i], descending.v[i]
-                    - descending.r[i] - gap, descending.w[i]);
-            need = Math.max(need, -q);
-        }
-        return need;
+        return back;
     }
 
-    private double ventricleSdf(double[] c, double pu, double pv, double pw) {
-        double[][] e = ventricleAxes;
-        double du = pu - c[0];
-        double dv = pv - c[1];
-        double dw = pw - c[2];
-        return Sdf.ellipsoid(e[0][0] * du + e[0][1] * dv + e[0][2] * dw,
-                e[1][0] * du + e[1][1] * dv + e[1][2] * dw,
-                e[2][0] * du + e[2][1] * dv + e[2][2] * dw,
-                ventricleSemi[0], ventricleSemi[1], ventricleSemi[2]);
+    /** The back limit of the heart at level w. */
+    private double backAt(double w) {
+        EsophagusPath p = esophagus;
+        double x = (p.w[0] - w) / p.step;
+        int i = (int) Math.floor(x);
+        int last = heartBack.length - 1;
+        if (i < 0) {
+            return heartBack[0];
+        }
+        if (i >= last) {
+            return heartBack[last];
+        }
+        return Sdf.lerp(heartBack[i], heartBack[i + 1], x - i);
     }
 
     /** An orthonormal frame whose first axis is along dir. */

@@ -7,12 +7,23 @@ interface Obstacle {
     double sdf(double u, double v, double w);
 
     /**
+     * A lower bound of {@link #sdf}, cheap to compute, used to skip far
+     * obstacles; the default bound tells nothing.
+     */
+    default double lowerBound(double u, double v, double w) {
+        return Double.NEGATIVE_INFINITY;
+    }
+
+    /**
      * Moves node i of the tube along this obstacle's outward normal until
      * the node lies {@code clearance} mm from the surface.
      *
      * @return whether the node moved
      */
     default boolean pushOut(Tube t, int i, double clearance) {
+        if (lowerBound(t.u[i], t.v[i], t.w[i]) >= clearance) {
+            return false;
+        }
         double d = sdf(t.u[i], t.v[i], t.w[i]);
         if (d >= clearance) {
             return false;
@@ -32,6 +43,7 @@ interface Obstacle {
         t.u[i] += gu * step;
         t.v[i] += gv * step;
         t.w[i] += gw * step;
+        t.moved();
         return true;
     }
 }

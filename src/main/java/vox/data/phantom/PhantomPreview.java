@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import javax.imageio.ImageIO;
 import vox.data.Volume;
 
@@ -235,9 +234,5 @@ public final class PhantomPreview {
             return new double[] {lab.nx() / 2.0, lab.ny() / 2.0, lab.nz() / 2.0};
         }
         return new double[] {s[0] / n, s[1] / n, s[2] / n};
-    }
-
-    static String describe(int[] zs) {
-        return Arrays.toString(zs);
     }
 }

@@ -30,7 +30,7 @@ final class Renderer {
         this.a = a;
         this.g = g;
         this.c = c;
-        this.h = c.halfRamp;
+        this.h = c.reach;
         this.cavity = new float[g.size()];
         this.lung = new float[g.size()];
         java.util.Arrays.fill(cavity, Sdf.FAR);
@@ -78,12 +78,16 @@ final class Renderer {
 
     /** Skin, fat, muscle wall, lungs above the diaphragm, abdomen below. */
     private void torso() {
+        double half = a.diaThick / 2;
         for (int k = 0; k < g.nz; k++) {
             double w = g.w(k);
             double bs = a.bodyScale(w);
             double bodyA = a.bodyA * bs;
             double bodyBf = a.bodyBf * bs;
             double bodyBb = a.bodyBb * bs;
+            // the lung apices are domes: their surface turns horizontal
+            double nzApexR = apexSlope(w, a.wApexR);
+            double nzApexL = apexSlope(w, a.wApexL);
             for (int j = 0; j < g.ny; j++) {
                 double v = g.v(j);
                 double lungValue = a.lungHu + a.lungGradHu * v / 100;
@@ -94,37 +98,47 @@ final class Renderer {
                         continue;
                     }
                     int p = g.index(i, j, k);
-                    c.paint(p, dBody, a.skinHu, 0);
+                    c.paint(p, dBody, 0, a.skinHu, 0);
                     double dFat = dBody + a.skin;
-                    c.paint(p, dFat, a.fatHu, 0);
+                    c.paint(p, dFat, 0, a.fatHu, 0);
                     double dMuscle = dFat + a.fatThickness(u, v);
                     if (dMuscle >= h) {
                         continue;
                     }
-                    c.paint(p, dMuscle, a.muscleHu, 0);
-                    double dCav = Math.min(a.sideSdf(0, u, v, w),
-                            a.sideSdf(1, u, v, w));
+                    c.paint(p, dMuscle, 0, a.muscleHu, 0);
+                    double dR = a.sideSdf(0, u, v, w);
+                    double dL = a.sideSdf(1, u, v, w);
+                    double dCav = Math.min(dR, dL);
+                    double nzCav = dR < dL ? nzApexR : nzApexL;
                     cavity[p] = (float) dCav;
                     double dEnv = a.envelopeSdf(u, v, w);
                     if (dEnv >= h && dCav >= h) {
                         continue;
                     }
                     double below = a.belowDiaphragm(u, v, w);
-                    double half = a.diaThick / 2;
                     double dAbd = Math.max(dEnv, half - below);
+                    double dLung = Math.max(dCav, below + half);
+                    double nzDia = Math.abs(below) < h + half
+                            ? a.diaphragmNormalZ(u, v) : 1;
                     if (dAbd < h) {
                         double m = Sdf.smoothstep(-4, 4,
                                 u - (a.liverEdge - 0.35 * v));
-                        c.paint(p, dAbd, Sdf.lerp(a.liverHu, a.abdomenHu, m), 0);
+                        c.paint(p, dAbd, half - below > dEnv ? nzDia : 0,
+                                Sdf.lerp(a.liverHu, a.abdomenHu, m), 0);
                     }
-                    double dLung = Math.max(dCav, below + half);
                     if (dLung < h) {
-                        lung[p] = (float) c.cover(dLung);
-                        c.paint(p, dLung, lungValue, 0);
+                        double nz = below + half > dCav ? nzDia : nzCav;
+                        lung[p] = (float) c.cover(dLung, nz);
+                        c.paint(p, dLung, nz, lungValue, 0);
                     }
                 }
             }
         }
+    }
+
+    /** About the z part of the normal of a lung apex dome at level w. */
+    private double apexSlope(double w, double wApex) {
+        return Sdf.clamp((w - a.wTaper) / (wApex - a.wTaper), 0, 1);
     }
 
     private void stomach() {
@@ -133,18 +147,39 @@ final class Renderer {
         double[] box = Field.grow(new double[] {o[0] - s[0], o[0] + s[0],
             o[1] - s[1], o[1] + s[1], o[2] - s[2], o[2] + s[2]}, 2 * h);
         double wall = 3;
+        double half = a.diaThick / 2;
         forBox(box, (i, j, k, p) -> {
             double u = g.u(i);
             double v = g.v(j);
             double w = g.w(k);
-            double d = Sdf.ellipsoid(u - o[0], v - o[1], w - o[2], s[0], s[1],
-                    s[2]);
-            d = Math.max(d, a.diaThick / 2 - a.belowDiaphragm(u, v, w));
-            d = Math.max(d, a.envelopeSdf(u, v, w));
-            c.paint(p, d, a.muscleHu, 0);
-            c.paint(p, d + wall, a.stomachHu, 0);
+            double x = u - o[0];
+            double y = v - o[1];
+            double z = w - o[2];
+            double d = Sdf.ellipsoid(x, y, z, s[0], s[1], s[2]);
+            if (d >= h) {
+                return;
+            }
+            double gx = x / (s[0] * s[0]);
+            double gy = y / (s[1] * s[1]);
+            double gz = z / (s[2] * s[2]);
+            double nz = Math.abs(gz) / Math.max(1e-12,
+                    Math.sqrt(gx * gx + gy * gy + gz * gz));
+            double clip = half - a.belowDiaphragm(u, v, w);
+            if (clip > d) {
+                d = clip;
+                nz = a.diaphragmNormalZ(u, v);
+            }
+            double env = a.envelopeSdf(u, v, w);
+            if (env > d) {
+                d = env;
+                nz = 0;
+            }
+            c.paint(p, d, nz, a.muscleHu, 0);
+            c.paint(p, d + wall, nz, a.stomachHu, 0);
             if (!Double.isNaN(a.stomachAirLevel)) {
-                c.paint(p, Math.max(d + wall, a.stomachAirLevel - w), -1000, 0);
+                double top = a.stomachAirLevel - w;
+                c.paint(p, Math.max(d + wall, top), top > d + wall ? 1 : nz,
+                        -1000, 0);
             }
         });
     }
@@ -158,9 +193,11 @@ final class Renderer {
         for (Tube t : a.lungVessels) {
             t.splat(f, 0, 2 * h);
         }
+        Dist dist = f::get;
         forField(f, (i, j, k, p, d) -> {
             if (lung[p] > 0 && d < h) {
-                c.blend(p, c.cover(d) * lung[p], a.vesselHu);
+                double nz = normalZ(dist, i, j, k);
+                c.blend(p, c.cover(d, nz) * lung[p], a.vesselHu);
             }
         });
     }
@@ -180,7 +217,7 @@ final class Renderer {
                 return;
             }
             double dIn = a.bodySdf(u, v, w) + a.skin + a.fatThickness(u, v);
-            c.paint(p, Math.max(d, dIn), a.muscleHu, 0);
+            c.paint(p, Math.max(d, dIn), 0, a.muscleHu, 0);
         });
     }
 
@@ -202,31 +239,35 @@ final class Renderer {
 
             double dBody = Sdf.ellipse(u - us, v - vs, a.ru(w), a.rv(w));
             if (dBody < h) {
-                c.paint(p, Math.max(dBody, plate), a.discHu, 0);
+                c.paint(p, Math.max(dBody, plate), plate > dBody ? 1 : 0,
+                        a.discHu, 0);
                 double bone = Math.max(dBody, -plate);
-                c.paint(p, bone, a.cortexHu, 0);
-                c.paint(p, bone + a.cortex, a.marrowHu, 0);
+                double nz = -plate > dBody ? 1 : 0;
+                c.paint(p, bone, nz, a.cortexHu, 0);
+                c.paint(p, bone + a.cortex, nz, a.marrowHu, 0);
             }
             double vc = a.vCanal(w);
             double rho = Math.sqrt(Tube.sq(u - us) + Tube.sq(v - vc));
             double ring = Math.abs(rho - a.rCanal - 2.5) - 2.5;
-            c.paint(p, Math.max(ring, Sdf.slab(frac, 0.1, 0.85) * lev),
-                    a.archBoneHu, 0);
+            gated(p, ring, Sdf.slab(frac, 0.1, 0.85) * lev);
             double back = v - vc - a.rCanal;
             double fs = frac + 0.5 * back / a.spinousLen;
             double spin = Sdf.box(u - us, back - 2 - a.spinousLen / 2, 3.5,
                     a.spinousLen / 2);
-            c.paint(p, Math.max(spin, Sdf.slab(fs, 0.25, 0.85) * lev),
-                    a.archBoneHu, 0);
+            gated(p, spin, Sdf.slab(fs, 0.25, 0.85) * lev);
             // transverse processes point back and out at about 25 degrees
             double tu = Math.abs(u - us) - a.rCanal - 11;
             double tv = v - vc + 1;
             double trans = Sdf.box(0.906 * tu + 0.423 * tv,
                     -0.423 * tu + 0.906 * tv, 9, 3.5);
-            c.paint(p, Math.max(trans, Sdf.slab(frac, 0.3, 0.65) * lev),
-                    a.archBoneHu, 0);
-            c.paint(p, rho - a.rCanal, a.canalHu, 0);
+            gated(p, trans, Sdf.slab(frac, 0.3, 0.65) * lev);
+            c.paint(p, rho - a.rCanal, 0, a.canalHu, 0);
         });
+    }
+
+    /** Paints bone of the vertebral arch where it exists at this level. */
+    private void gated(int p, double shape, double gate) {
+        c.paint(p, Math.max(shape, gate), gate > shape ? 1 : 0, a.archBoneHu, 0);
     }
 
     /** Ribs hug the thoracic cavity and slope down towards the front. */
@@ -260,18 +301,27 @@ final class Renderer {
                         double t = Math.max(0, (phi - start) / (Math.PI - start));
                         double wc = a.ribHead[side][n]
                                 - a.ribDrop[side][n] * t * Math.sqrt(t);
-                        double d = Sdf.ellipse(rho, w - wc, a.ribThick,
-                                a.ribHeight * (1 + 0.2 * t));
-                        d = Math.max(d, (start - phi) * r);
-                        d = Math.max(d, (phi - a.ribEnd[side][n]) * r);
+                        double hr = a.ribHeight * (1 + 0.2 * t);
+                        double dw = w - wc;
+                        double d = Sdf.ellipse(rho, dw, a.ribThick, hr);
+                        double gr = rho / (a.ribThick * a.ribThick);
+                        double gw = dw / (hr * hr);
+                        double nz = Math.abs(gw) / Math.max(1e-12,
+                                Math.sqrt(gr * gr + gw * gw));
+                        double cap = Math.max((start - phi) * r,
+                                (phi - a.ribEnd[side][n]) * r);
+                        if (cap > d) {
+                            d = cap;
+                            nz = 0;
+                        }
                         if (d >= h) {
                             continue;
                         }
                         if (phi > a.ribBoneEnd[side][n]) {
-                            c.paint(p, d, a.cartilageHu, 0);
+                            c.paint(p, d, nz, a.cartilageHu, 0);
                         } else {
-                            c.paint(p, d, a.cortexHu, 0);
-                            c.paint(p, d + cortexRib, a.marrowHu, 0);
+                            c.paint(p, d, nz, a.cortexHu, 0);
+                            c.paint(p, d + cortexRib, nz, a.marrowHu, 0);
                         }
                     }
                 }
@@ -290,10 +340,12 @@ final class Renderer {
             double vSt = -a.cavBf * a.bodyScale(w) - a.stGap - a.stThick;
             double hw = Sdf.lerp(a.stHalfBody, a.stHalfManubrium,
                     Sdf.smoothstep(a.stManubrium - 8, a.stManubrium + 8, w));
-            double d = Math.max(Sdf.ellipse(u - a.uMid, v - vSt, hw, a.stThick),
-                    Sdf.slab(w, a.stXiphoid, a.stNotch));
-            c.paint(p, d, a.cortexHu, 0);
-            c.paint(p, d + a.cortex, a.marrowHu, 0);
+            double e = Sdf.ellipse(u - a.uMid, v - vSt, hw, a.stThick);
+            double ends = Sdf.slab(w, a.stXiphoid, a.stNotch);
+            double d = Math.max(e, ends);
+            double nz = ends > e ? 1 : 0;
+            c.paint(p, d, nz, a.cortexHu, 0);
+            c.paint(p, d + a.cortex, nz, a.marrowHu, 0);
         });
     }
 
@@ -317,6 +369,7 @@ final class Renderer {
             }
         }
         double k = a.medBlend;
+        double half = a.diaThick / 2;
         forBox(box, (i, j, kk, p) -> {
             double u = g.u(i);
             double v = g.v(j);
@@ -333,12 +386,17 @@ final class Renderer {
             if (d >= h) {
                 return;
             }
-            d = Math.max(d, a.belowDiaphragm(u, v, w) + a.diaThick / 2);
+            double floor = a.belowDiaphragm(u, v, w) + half;
+            double nz = 0;
+            if (floor > d) {
+                d = floor;
+                nz = a.diaphragmNormalZ(u, v);
+            }
             if (d >= h) {
                 return;
             }
             double dIn = a.bodySdf(u, v, w) + a.skin + a.fatThickness(u, v);
-            c.paint(p, Math.max(d, dIn), a.mediastinumFatHu, 0);
+            c.paint(p, Math.max(d, dIn), nz, a.mediastinumFatHu, 0);
         });
     }
 
@@ -405,31 +463,30 @@ final class Renderer {
     private void paintHeart(Field heart, Field aorta, Field esophagus,
             Field airway) {
         double gap = 1.5;
-        forField(heart, (i, j, k, p, d) -> {
-            if (d >= h) {
-                return;
-            }
+        Dist dist = (i, j, k) -> {
+            double d = heart.get(i, j, k);
             d = Math.max(d, gap - aorta.get(i, j, k));
             d = Math.max(d, gap - esophagus.get(i, j, k));
-            d = Math.max(d, gap - airway.get(i, j, k));
-            c.paint(p, d, a.heartHu, HEART);
-        });
+            return Math.max(d, gap - airway.get(i, j, k));
+        };
+        paintField(heart, dist, a.heartHu, HEART);
     }
 
     private void paintPlain(Field f, double value) {
-        forField(f, (i, j, k, p, d) -> c.paint(p, d, value, 0));
+        paintField(f, f::get, value, 0);
     }
 
     /** The aorta is labelled; the arteries leaving its arch are not. */
     private void paintAorta(Field aorta, Field branches) {
-        double[] box = Field.union(aorta.box(), branches.box());
-        forBox(box, (i, j, k, p) -> {
-            double dA = aorta.get(i, j, k);
-            double d = Math.min(dA, branches.get(i, j, k));
+        Dist union = (i, j, k) -> Math.min(aorta.get(i, j, k),
+                branches.get(i, j, k));
+        forBox(Field.union(aorta.box(), branches.box()), (i, j, k, p) -> {
+            double d = union.at(i, j, k);
             if (d >= h) {
                 return;
             }
-            c.paint(p, d, a.aortaHu, dA < 0 ? AORTA : 0);
+            int lab = aorta.get(i, j, k) < 0 ? AORTA : 0;
+            c.paint(p, d, normalZ(union, i, j, k), a.aortaHu, lab);
         });
     }
 
@@ -438,27 +495,34 @@ final class Renderer {
      * trachea and the first centimetre of both main bronchi.
      */
     private void paintAirways(Field airway, Field lumen, Field label) {
+        Dist wall = airway::get;
+        Dist air = lumen::get;
         forField(airway, (i, j, k, p, d) -> {
             if (d >= h) {
                 return;
             }
-            c.paint(p, d, a.airwayWallHu, label.get(i, j, k) < 0 ? TRACHEA : 0);
-            c.blend(p, c.cover(lumen.get(i, j, k)), -1000);
+            int lab = label.get(i, j, k) < 0 ? TRACHEA : 0;
+            c.paint(p, d, normalZ(wall, i, j, k), a.airwayWallHu, lab);
+            double dl = lumen.get(i, j, k);
+            if (dl < h) {
+                c.blend(p, c.cover(dl, normalZ(air, i, j, k)), -1000);
+            }
         });
     }
 
     private void paintEsophagus(Field esophagus, Field aorta, Field airway) {
         double gap = 0.5;
         Obstacle spine = a.new VertebralColumn();
-        forField(esophagus, (i, j, k, p, d) -> {
-            if (d >= h) {
-                return;
+        Dist dist = (i, j, k) -> {
+            double d = esophagus.get(i, j, k);
+            if (d >= Sdf.FAR) {
+                return d;
             }
             d = Math.max(d, gap - aorta.get(i, j, k));
             d = Math.max(d, gap - airway.get(i, j, k));
-            d = Math.max(d, gap - spine.sdf(g.u(i), g.v(j), g.w(k)));
-            c.paint(p, d, a.esophagusHu, ESOPHAGUS);
-        });
+            return Math.max(d, gap - spine.sdf(g.u(i), g.v(j), g.w(k)));
+        };
+        paintField(esophagus, dist, a.esophagusHu, ESOPHAGUS);
         if (a.airPocket) {
             double[] s = a.pocketSemi;
             double wp = a.pocketCentre[2];
@@ -468,14 +532,71 @@ final class Renderer {
             double[] box = Field.grow(new double[] {pu - s[0], pu + s[0],
                 pv - s[1], pv + s[1], wp - s[2], wp + s[2]}, 2 * h);
             forBox(box, (i, j, k, p) -> {
-                double d = Sdf.ellipsoid(g.u(i) - pu, g.v(j) - pv, g.w(k) - wp,
-                        s[0], s[1], s[2]);
-                c.blend(p, c.cover(d), -1000);
+                double x = g.u(i) - pu;
+                double y = g.v(j) - pv;
+                double z = g.w(k) - wp;
+                double d = Sdf.ellipsoid(x, y, z, s[0], s[1], s[2]);
+                double gx = x / (s[0] * s[0]);
+                double gy = y / (s[1] * s[1]);
+                double gz = z / (s[2] * s[2]);
+                double nz = Math.abs(gz) / Math.max(1e-12,
+                        Math.sqrt(gx * gx + gy * gy + gz * gz));
+                c.blend(p, c.cover(d, nz), -1000);
             });
         }
     }
 
+    /** Paints a shape given by its distance over the box of a field. */
+    private void paintField(Field box, Dist dist, double value, int lab) {
+        forField(box, (i, j, k, p, d0) -> {
+            if (d0 >= h) {
+                return;
+            }
+            double d = dist.at(i, j, k);
+            if (d >= h) {
+                return;
+            }
+            c.paint(p, d, normalZ(dist, i, j, k), value, lab);
+        });
+    }
+
+    /**
+     * The z part of the unit normal of a distance at a voxel, by central
+     * differences between its neighbours (one-sided at the edges of the
+     * grid or of the sampled box).
+     */
+    private double normalZ(Dist f, int i, int j, int k) {
+        double c0 = f.at(i, j, k);
+        double gx = slope(i > 0 ? f.at(i - 1, j, k) : Sdf.FAR, c0,
+                i + 1 < g.nx ? f.at(i + 1, j, k) : Sdf.FAR, g.sx);
+        double gy = slope(j > 0 ? f.at(i, j - 1, k) : Sdf.FAR, c0,
+                j + 1 < g.ny ? f.at(i, j + 1, k) : Sdf.FAR, g.sy);
+        double gz = slope(k > 0 ? f.at(i, j, k - 1) : Sdf.FAR, c0,
+                k + 1 < g.nz ? f.at(i, j, k + 1) : Sdf.FAR, g.sz);
+        double n = Math.sqrt(gx * gx + gy * gy + gz * gz);
+        return n < 1e-12 ? 0 : Math.abs(gz) / n;
+    }
+
+    private static double slope(double lo, double c0, double hi, double s) {
+        boolean okLo = lo < 0.5 * Sdf.FAR;
+        boolean okHi = hi < 0.5 * Sdf.FAR;
+        if (okLo && okHi) {
+            return (hi - lo) / (2 * s);
+        }
+        if (okHi) {
+            return (hi - c0) / s;
+        }
+        if (okLo) {
+            return (c0 - lo) / s;
+        }
+        return 0;
+    }
+
     // ------------------------------------------------------------ loops
+
+    private interface Dist {
+        double at(int i, int j, int k);
+    }
 
     private interface VoxelOp {
         void apply(int i, int j, int k, int p);

@@ -98,33 +98,45 @@ public final class ThoraxPhantom {
         int nx = g.nx;
         int ny = g.ny;
         int nz = g.nz;
-        for (int line = 0; line < ny * nz; line++) {
-            line(hu, tmp, k, line * nx, 1, nx);
-        }
-        for (int z = 0; z < nz; z++) {
+        int plane = nx * ny;
+        // along x, one row at a time
+        for (int row = 0; row < ny * nz; row++) {
+            int base = row * nx;
             for (int x = 0; x < nx; x++) {
-                line(tmp, hu, k, z * nx * ny + x, nx, ny);
+                double acc = 0;
+                for (int t = -r; t <= r; t++) {
+                    int m = Math.min(nx - 1, Math.max(0, x + t));
+                    acc += k[t + r] * hu[base + m];
+                }
+                tmp[base + x] = (float) acc;
             }
         }
-        for (int y = 0; y < ny; y++) {
-            for (int x = 0; x < nx; x++) {
-                line(hu, tmp, k, y * nx + x, nx * ny, nz);
+        // along y and z, whole rows and planes at once (contiguous)
+        java.util.Arrays.fill(hu, 0);
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                int out = z * plane + y * nx;
+                for (int t = -r; t <= r; t++) {
+                    int in = z * plane + Math.min(ny - 1, Math.max(0, y + t)) * nx;
+                    axpy((float) k[t + r], tmp, in, hu, out, nx);
+                }
+            }
+        }
+        java.util.Arrays.fill(tmp, 0);
+        for (int z = 0; z < nz; z++) {
+            for (int t = -r; t <= r; t++) {
+                int in = Math.min(nz - 1, Math.max(0, z + t)) * plane;
+                axpy((float) k[t + r], hu, in, tmp, z * plane, plane);
             }
         }
         System.arraycopy(tmp, 0, hu, 0, hu.length);
     }
 
-    /** Convolves the n values at base, base + stride, ... with k. */
-    private static void line(float[] in, float[] out, double[] k, int base,
-            int stride, int n) {
-        int r = k.length / 2;
+    /** y[yo + i] += a * x[xo + i] for i in [0, n). */
+    private static void axpy(float a, float[] x, int xo, float[] y, int yo,
+            int n) {
         for (int i = 0; i < n; i++) {
-            double acc = 0;
-            for (int t = -r; t <= r; t++) {
-                int m = Math.min(n - 1, Math.max(0, i + t));
-                acc += k[t + r] * in[base + m * stride];
-            }
-            out[base + i * stride] = (float) acc;
+            y[yo + i] += a * x[xo + i];
         }
     }
 

@@ -14,6 +14,8 @@ final class Tube implements Obstacle {
     final double[] v;
     final double[] w;
     final double[] r;
+    /** Box around the tube, dropped whenever a node moves. */
+    private double[] box;
 
     Tube(double[] u, double[] v, double[] w, double[] r) {
         this.u = u;
@@ -122,6 +124,18 @@ final class Tube implements Obstacle {
 
     /** Millimetre box {uLo, uHi, vLo, vHi, wLo, wHi} around the tube. */
     double[] box() {
+        if (box == null) {
+            box = computeBox();
+        }
+        return box.clone();
+    }
+
+    /** To be called after moving nodes. */
+    void moved() {
+        box = null;
+    }
+
+    private double[] computeBox() {
         double[] b = {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE,
             -Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE};
         for (int i = 0; i < u.length; i++) {
@@ -181,6 +195,22 @@ final class Tube implements Obstacle {
         }
     }
 
+    /**
+     * Distance from a point to the box around the tube: no point of the
+     * tube's surface is nearer.
+     */
+    @Override
+    public double lowerBound(double pu, double pv, double pw) {
+        if (box == null) {
+            box = computeBox();
+        }
+        double[] b = box;
+        double du = Math.max(0, Math.max(b[0] - pu, pu - b[1]));
+        double dv = Math.max(0, Math.max(b[2] - pv, pv - b[3]));
+        double dw = Math.max(0, Math.max(b[4] - pw, pw - b[5]));
+        return Math.sqrt(du * du + dv * dv + dw * dw);
+    }
+
     @Override
     public double sdf(double pu, double pv, double pw) {
         double best = Double.MAX_VALUE;
@@ -230,6 +260,7 @@ final class Tube implements Obstacle {
     }
 
     private void smooth(int from, int to) {
+        moved();
         double[][] c = {u.clone(), v.clone(), w.clone()};
         double[][] a = {u, v, w};
         for (int i = Math.max(1, from); i < Math.min(to, u.length - 1); i++) {
