@@ -114,6 +114,19 @@
 #define CONV_SPECIALISE() \
     FIX_KD(); FIX_KH(); FIX_KW(); FIX_SD(); FIX_SH(); FIX_SW()
 
+/*
+ * NOTE: gathers read through a clamped offset and then select, instead of
+ * loading under an if: PoCL 3.1 (LLVM 15) was seen to return zeros from
+ * the conditional form in partly filled tiles of the 3x3x3 variant.
+ */
+
+/* p[off] when ok, else 0, without a conditional load (see the NOTE above). */
+DEVICE_FN float load_or_zero(const GLOBAL float* p, i64 off, int ok)
+{
+    float v = p[ok ? off : 0];
+    return ok ? v : 0.0f;
+}
+
 #define CONV_GEOMETRY \
     int N, int C, int D, int H, int W, int K, int OD, int OH, int OW, \
     int KD, int KH, int KW, int SD, int SH, int SW, int PD, int PH, int PW
@@ -218,15 +231,13 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
             int id = rowD[i] + kd;
             int ih = rowH[i] + kh;
             int iw = rowW[i] + kw;
-            float v = 0.0f;
-            if (rOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W) {
-                v = x[((((i64) rowN[i] * D + id) * H + ih) * W + iw) * C + ci];
-            }
-            As[lr * CONV_LDA + i] = v;
+            int ok = rOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
+            i64 off = ((((i64) rowN[i] * D + id) * H + ih) * W + iw) * C + ci;
+            As[lr * CONV_LDA + i] = load_or_zero(x, off, ok);
         }
         for (int j = l0; j < CONV_TN; j += CONV_THREADS / CONV_TR) {
             int k = k0 + j;
-            Bs[lr * CONV_LDB + j] = rOk && k < K ? wgt[(i64) k * R + r] : 0.0f;
+            Bs[lr * CONV_LDB + j] = load_or_zero(wgt, (i64) k * R + r, rOk && k < K);
         }
         BARRIER();
         conv_tile_fma(As, Bs, ty, tx, acc);
@@ -339,27 +350,22 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
             int od = rowD[i] - td;
             int oh = rowH[i] - th;
             int ow = rowW[i] - tw;
-            float v = 0.0f;
-            if (rOk && od >= 0 && od < OD && oh >= 0 && oh < OH && ow >= 0 && ow < OW) {
-                v = dY[((((i64) rowN[i] * OD + od) * OH + oh) * OW + ow) * K + k];
-            }
-            As[lr * CONV_LDA + i] = v;
+            int ok = rOk && od >= 0 && od < OD && oh >= 0 && oh < OH && ow >= 0 && ow < OW;
+            i64 off = ((((i64) rowN[i] * OD + od) * OH + oh) * OW + ow) * K + k;
+            As[lr * CONV_LDA + i] = load_or_zero(dY, off, ok);
         }
         /* B: along c, contiguous in wgt. */
         for (int rr = br; rr < CONV_TR; rr += CONV_THREADS / CONV_TN) {
             int r2 = r0 + rr;
             int c = c0 + bj;
-            float v = 0.0f;
-            if (r2 < R && c < C) {
-                int k2 = r2 % K;
-                int t2 = r2 / K;
-                int kw = kw0 + (t2 % TW) * SW;
-                int kh = kh0 + ((t2 / TW) % TH) * SH;
-                int kd = kd0 + (t2 / (TW * TH)) * SD;
-                int tap = (kd * KH + kh) * KW + kw;
-                v = wgt[((i64) k2 * KD * KH * KW + tap) * C + c];
-            }
-            Bs[rr * CONV_LDB + bj] = v;
+            int k2 = r2 % K;
+            int t2 = r2 / K;
+            int kw = kw0 + (t2 % TW) * SW;
+            int kh = kh0 + ((t2 / TW) % TH) * SH;
+            int kd = kd0 + (t2 / (TW * TH)) * SD;
+            int tap = (kd * KH + kh) * KW + kw;
+            i64 off = ((i64) k2 * KD * KH * KW + tap) * C + c;
+            Bs[rr * CONV_LDB + bj] = load_or_zero(wgt, off, r2 < R && c < C);
         }
         BARRIER();
         conv_tile_fma(As, Bs, ty, tx, acc);
@@ -448,16 +454,14 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
             int id = redD[rr] + kd;
             int ih = redH[rr] + kh;
             int iw = redW[rr] + kw;
-            float v = 0.0f;
-            if (rowOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W) {
-                v = x[((((i64) redN[rr] * D + id) * H + ih) * W + iw) * C + ci];
-            }
-            As[rr * CONV_LDA + ai] = v;
+            int ok = rowOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
+            i64 off = ((((i64) redN[rr] * D + id) * H + ih) * W + iw) * C + ci;
+            As[rr * CONV_LDA + ai] = load_or_zero(x, off, ok);
         }
         for (int rr = br; rr < CONV_TR; rr += CONV_THREADS / CONV_TN) {
             int m = m0 + rr;
             int k = k0 + bj;
-            Bs[rr * CONV_LDB + bj] = m < mEnd && k < K ? dY[(i64) m * K + k] : 0.0f;
+            Bs[rr * CONV_LDB + bj] = load_or_zero(dY, (i64) m * K + k, m < mEnd && k < K);
         }
         BARRIER();
         conv_tile_fma(As, Bs, ty, tx, acc);
