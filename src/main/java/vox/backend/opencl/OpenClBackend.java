@@ -40,6 +40,10 @@ import vox.tensor.Tensor;
  *
  * <p>Methods are synchronized: kernel objects carry their arguments, so
  * two threads must not launch at once.
+ *
+ * <p>With {@code VOX_OPENCL_PROFILE=1} (or {@code -Dvox.opencl.profile=true})
+ * every launch waits for its kernel and logs one line with its name, time
+ * and sizes; launches are then no longer asynchronous.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
     /** Work-items per group of reductions and elementwise kernels, if the device allows. */
@@ -55,6 +59,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final int block;
     private final int maxGroups;
     private final ClStorage dummy;
+    private final boolean profile;
     private boolean closed;
 
     OpenClBackend(ClDevice dev) {
@@ -66,7 +71,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         this.context = clCreateContext(props, 1, new cl_device_id[] {dev.id()}, null, null,
                 status);
         ClStatus.check(status[0], "clCreateContext for " + dev.name());
-        this.queue = createQueue(context, dev);
+        this.profile = "1".equals(System.getenv("VOX_OPENCL_PROFILE"))
+                || Boolean.getBoolean("vox.opencl.profile");
+        this.queue = createQueue(context, dev, profile);
         this.block = (int) Math.min(BLOCK, Long.highestOneBit(Math.max(1, dev.maxWorkGroupSize())));
         if (block < 128) {
             throw new IllegalStateException("opencl: device " + dev.name() + " allows only "
@@ -80,10 +87,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     @SuppressWarnings("deprecation")
-    private static cl_command_queue createQueue(cl_context ctx, ClDevice dev) {
+    private static cl_command_queue createQueue(cl_context ctx, ClDevice dev, boolean profile) {
         int[] status = new int[1];
         // clCreateCommandQueue is the OpenCL 1.2 call; 2.0+ platforms keep it.
-        cl_command_queue q = CL.clCreateCommandQueue(ctx, dev.id(), 0, status);
+        cl_command_queue q = CL.clCreateCommandQueue(ctx, dev.id(),
+                profile ? CL.CL_QUEUE_PROFILING_ENABLE : 0, status);
         ClStatus.check(status[0], "clCreateCommandQueue for " + dev.name());
         return q;
     }
@@ -108,7 +116,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     Launch launch(String file, String options, String kernel) {
-        return new Launch(queue, programs.kernel(file, options, kernel), kernel);
+        return new Launch(queue, programs.kernel(file, options, kernel), kernel, profile);
     }
 
     private Launch launch(String file, String kernel) {
