@@ -1,86 +1,331 @@
 package vox.backend.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import static vox.backend.cpu.ConvKernels.L;
+import static vox.backend.cpu.ConvKernels.R;
+import static vox.backend.cpu.ConvKernels.RK;
+
+import java.util.Arrays;
 import vox.backend.Conv3dSpec;
 
 /**
- * Direct 3D convolution on the host, channels innermost.
+ * 3D convolution on the host, channels innermost, as an implicit GEMM.
  *
  * <pre>
- *   x  (N, D, H, W, C)     dX same
- *   w  (K, KD, KH, KW, C)  canonical weight order; dW same
- *   y  (N, OD, OH, OW, K)  dY same
+ *   x  (N, D, H, W, C)        dX same
+ *   w  (K, KD, KH, KW, C)     canonical weight order; dW same
+ *   y  (N, OD, OH, OW, K)     dY same
  * </pre>
  *
- * No im2col buffer: each output voxel gathers its taps straight from x.
- * The forward pass repacks w as (KD, KH, KW, C, K) so that the inner loop
- * is an axpy over K output channels, vectorised with the Vector API.
- * Threads split the output rows (forward), input rows (backward-data) or
- * kernel taps (backward-weight); no two threads write one element.
+ * <b>Forward.</b> Threads take whole output rows (n, od, oh). For a row,
+ * the input rows its receptive field touches are copied into a small
+ * per-thread buffer padded with zeros along W (no im2col: at most KD * KH
+ * rows). Along such a row, the (KW, C) values one output voxel reads are
+ * contiguous, for any stride. Weights are repacked as (K blocks, KD, KH,
+ * KW, C, block) so that one block of output channels is one or two
+ * vectors. The micro-kernels of {@link ConvKernels} then reduce over (taps,
+ * C) with R voxels times one channel block in registers. Taps whose input
+ * row lies outside the volume along D or H are skipped; along W they read
+ * the buffer's zeros. A row shorter than a multiple of R ends with a tile
+ * that overlaps the one before it, rewriting a few voxels with identical
+ * values.
+ *
+ * <b>Backward-data.</b> For unit stride it is the forward convolution of
+ * dY with the weights flipped and transposed and padding K - 1 - pad. When
+ * the kernel equals the stride and there is no padding (the 2x2x2 stride-2
+ * down-sampling) the taps do not overlap, and it is one 1x1x1 convolution
+ * from K to (KD, KH, KW, C) channels whose outputs scatter to the input
+ * voxels. Other strided cases use a plain gather loop.
+ *
+ * <b>Backward-weight.</b> A GEMM over output voxels: for each output row,
+ * dW[k, tap row, (KW, C)] gains dY[voxel, k] times the same contiguous
+ * input runs as the forward pass. Output rows are split into a fixed
+ * number of chunks whatever the thread count; each chunk sums in float
+ * over a few thousand voxels, then in double, and the chunks are added in
+ * order, so the result does not depend on thread timing.
  */
 final class CpuConv {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = ConvKernels.SPECIES;
+
+    /** Chunks of output rows whose weight gradients are reduced at the end. */
+    private static final int WEIGHT_CHUNKS = 8;
+    /** Voxels summed in float before a weight-gradient chunk moves its sums to double. */
+    private static final int FLOAT_RUN = 4096;
 
     private CpuConv() {
     }
 
+    /**
+     * The geometry the kernels run on. Unlike {@link Conv3dSpec}, padding
+     * may be negative (a crop), which backward-data needs when pad > kernel - 1.
+     */
+    record Geom(int n, int c, int d, int h, int w, int k, int kd, int kh, int kw,
+                int sd, int sh, int sw, int pd, int ph, int pw, int od, int oh, int ow) {
+
+        static Geom of(Conv3dSpec s) {
+            return new Geom(s.n(), s.c(), s.d(), s.h(), s.w(), s.k(), s.kd(), s.kh(), s.kw(),
+                    s.strideD(), s.strideH(), s.strideW(), s.padD(), s.padH(), s.padW(),
+                    s.od(), s.oh(), s.ow());
+        }
+
+        int taps() {
+            return kd * kh * kw;
+        }
+
+        /** Voxels of one buffered input row: enough for max(OW, R) outputs. */
+        int bufferVoxels() {
+            return (Math.max(ow, R) - 1) * sw + kw;
+        }
+    }
+
+    /** Where the forward driver puts each finished tile. */
+    @FunctionalInterface
+    interface TileSink {
+        /**
+         * Stores tile (R, kb) for output voxels [ox0, ox0 + count) of output row
+         * {@code row} and output channels [k0, k0 + kc).
+         */
+        void store(int row, int ox0, int count, int k0, int kc, float[] tile, int kb);
+    }
+
+    /** Weights as (K blocks, taps, C, kb); channels past K are zero. */
+    record Packed(float[] data, int kb, int blocks) {
+    }
+
+    // ---- forward ----------------------------------------------------------
+
     /** y = conv(x, w) + bias. */
     static void forward(float[] x, float[] w, float[] bias, Conv3dSpec s, float[] y) {
-        final int c = s.c();
+        Geom g = Geom.of(s);
         final int k = s.k();
-        final int taps = s.kd() * s.kh() * s.kw();
-        final float[] wt = packTapChannelK(w, k, taps, c);
-        final int od = s.od();
-        final int oh = s.oh();
         final int ow = s.ow();
-        Parallel.range(s.n() * od * oh, (from, to) -> {
-            float[] acc = new float[k];
-            for (int row = from; row < to; row++) {
-                int n = row / (od * oh);
-                int zo = (row / oh) % od;
-                int yo = row % oh;
-                for (int xo = 0; xo < ow; xo++) {
-                    if (bias != null) {
-                        System.arraycopy(bias, 0, acc, 0, k);
-                    } else {
-                        java.util.Arrays.fill(acc, 0f);
+        run(x, g, pack(w, g.k(), g.taps(), g.c()), (row, ox0, count, k0, kc, tile, kb) -> {
+            for (int r = 0; r < count; r++) {
+                int yo = (row * ow + ox0 + r) * k + k0;
+                int to = r * kb;
+                if (bias == null) {
+                    System.arraycopy(tile, to, y, yo, kc);
+                } else {
+                    for (int i = 0; i < kc; i++) {
+                        y[yo + i] = tile[to + i] + bias[k0 + i];
                     }
-                    for (int a = 0; a < s.kd(); a++) {
-                        int zi = zo * s.strideD() - s.padD() + a;
-                        if (zi < 0 || zi >= s.d()) {
-                            continue;
-                        }
-                        for (int b = 0; b < s.kh(); b++) {
-                            int yi = yo * s.strideH() - s.padH() + b;
-                            if (yi < 0 || yi >= s.h()) {
-                                continue;
-                            }
-                            for (int e = 0; e < s.kw(); e++) {
-                                int xi = xo * s.strideW() - s.padW() + e;
-                                if (xi < 0 || xi >= s.w()) {
-                                    continue;
-                                }
-                                int tap = (a * s.kh() + b) * s.kw() + e;
-                                int xOff = (((n * s.d() + zi) * s.h() + yi) * s.w() + xi) * c;
-                                int wOff = tap * c * k;
-                                for (int ci = 0; ci < c; ci++) {
-                                    axpy(x[xOff + ci], wt, wOff + ci * k, acc, 0, k);
-                                }
-                            }
-                        }
-                    }
-                    int yOff = (((n * od + zo) * oh + yo) * ow + xo) * k;
-                    System.arraycopy(acc, 0, y, yOff, k);
                 }
             }
         });
     }
 
-    /** dX = conv^T(dY, w): each input voxel gathers the output voxels it fed. */
+    /**
+     * The forward driver: output rows split over the pool; per row, buffer the
+     * input rows, then for each channel block sweep the row in tiles of R voxels.
+     */
+    static void run(float[] x, Geom g, Packed p, TileSink sink) {
+        final int rows = g.n() * g.od() * g.oh();
+        final int taps2 = g.kd() * g.kh();
+        final int len = g.kw() * g.c();        // contiguous (KW, C) run of one tap row
+        final int red = g.taps() * g.c();      // full reduction length
+        final int xs = g.sw() * g.c();         // buffer floats between neighbouring voxels
+        final int bufRow = g.bufferVoxels() * g.c();
+        final int ow = g.ow();
+        final boolean w3 = p.kb() == L && g.kw() == 3 && g.sw() == 1;
+        Parallel.range(rows, 1, (from, to) -> {
+            float[] buf = new float[taps2 * bufRow];
+            int[] held = new int[taps2];
+            Arrays.fill(held, -1);
+            int[] rowOff = new int[taps2];
+            int[] wOff = new int[taps2];
+            float[] tile = new float[R * p.kb()];
+            for (int row = from; row < to; row++) {
+                int nr = bufferRows(x, g, row, buf, bufRow, held, rowOff, wOff, len * p.kb());
+                for (int blk = 0; blk < p.blocks(); blk++) {
+                    int k0 = blk * p.kb();
+                    int kc = Math.min(p.kb(), g.k() - k0);
+                    int wBase = blk * red * p.kb();
+                    for (int ox0 = 0; ox0 < ow; ox0 += R) {
+                        int start = ox0 + R <= ow ? ox0 : Math.max(0, ow - R);
+                        Arrays.fill(tile, 0f);
+                        for (int q = 0; q < nr; q++) {
+                            int xb = rowOff[q] + start * xs;
+                            int wb = wBase + wOff[q];
+                            if (p.kb() == 2 * L) {
+                                ConvKernels.forward8x2(buf, xb, xs, len, p.data(), wb, tile);
+                            } else if (w3) {
+                                ConvKernels.forward8x1w3(buf, xb, g.c(), p.data(), wb, tile);
+                            } else {
+                                ConvKernels.forward8x1(buf, xb, xs, len, p.data(), wb, tile);
+                            }
+                        }
+                        sink.store(row, start, Math.min(R, ow - start), k0, kc, tile, p.kb());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Makes the input rows of output row {@code row} that lie inside the
+     * volume available in buf, and fills rowOff with their offsets in buf and
+     * wOff with the matching weight offsets (tap row a * KH + b times wRow);
+     * returns how many. Input row iy of tap row a lives in slot a * KH + iy % KH,
+     * so consecutive output rows find most of their input rows already there
+     * ({@code held} records which row each slot holds). The W padding of each
+     * slot is never written and stays zero.
+     */
+    private static int bufferRows(float[] x, Geom g, int row, float[] buf, int bufRow,
+                                  int[] held, int[] rowOff, int[] wOff, int wRow) {
+        int n = row / (g.od() * g.oh());
+        int oz = (row / g.oh()) % g.od();
+        int oy = row % g.oh();
+        int c = g.c();
+        // Buffer voxel q holds input column q - pw; copy the columns inside [0, W).
+        int qLo = Math.max(0, g.pw());
+        int qHi = Math.min(bufRow / c, g.w() + g.pw());
+        int nr = 0;
+        for (int a = 0; a < g.kd(); a++) {
+            int iz = oz * g.sd() - g.pd() + a;
+            if (iz < 0 || iz >= g.d()) {
+                continue;
+            }
+            for (int b = 0; b < g.kh(); b++) {
+                int iy = oy * g.sh() - g.ph() + b;
+                if (iy < 0 || iy >= g.h()) {
+                    continue;
+                }
+                int slot = a * g.kh() + iy % g.kh();
+                int key = (n * g.d() + iz) * g.h() + iy;
+                if (held[slot] != key && qHi > qLo) {
+                    int src = (key * g.w() + qLo - g.pw()) * c;
+                    System.arraycopy(x, src, buf, slot * bufRow + qLo * c, (qHi - qLo) * c);
+                    held[slot] = key;
+                }
+                rowOff[nr] = slot * bufRow;
+                wOff[nr] = (a * g.kh() + b) * wRow;
+                nr++;
+            }
+        }
+        return nr;
+    }
+
+    /** Canonical (K, taps, C) weights as (K blocks, taps, C, kb). */
+    static Packed pack(float[] w, int k, int taps, int c) {
+        int kb = ConvKernels.WIDE && k > L ? 2 * L : L;
+        int blocks = (k + kb - 1) / kb;
+        int red = taps * c;
+        float[] out = new float[blocks * red * kb];
+        for (int ki = 0; ki < k; ki++) {
+            int blk = ki / kb;
+            int lane = ki % kb;
+            for (int j = 0; j < red; j++) {
+                out[(blk * red + j) * kb + lane] = w[ki * red + j];
+            }
+        }
+        return new Packed(out, kb, blocks);
+    }
+
+    // ---- backward-data ----------------------------------------------------
+
+    /** dX = conv^T(dY, w). */
     static void backwardData(float[] dy, float[] w, Conv3dSpec s, float[] dx) {
+        if (s.isUnitStride()) {
+            backwardDataUnitStride(dy, w, s, dx);
+        } else if (s.kd() == s.strideD() && s.kh() == s.strideH() && s.kw() == s.strideW()
+                && s.padD() == 0 && s.padH() == 0 && s.padW() == 0) {
+            backwardDataPatches(dy, w, s, dx);
+        } else {
+            // TODO: strided backward-data with overlapping taps (e.g. 3x3x3 stride 2)
+            // runs a plain gather loop; split it into stride phases to use the kernels.
+            backwardDataGather(dy, w, s, dx);
+        }
+    }
+
+    /** Unit stride: forward conv of dY with flipped, transposed weights and pad k-1-p. */
+    private static void backwardDataUnitStride(float[] dy, float[] w, Conv3dSpec s,
+                                               float[] dx) {
+        int c = s.c();
+        int k = s.k();
+        int kd = s.kd();
+        int kh = s.kh();
+        int kw = s.kw();
+        // w'[c, a, b, e, k] = w[k, KD-1-a, KH-1-b, KW-1-e, c]
+        float[] wt = new float[w.length];
+        for (int ki = 0; ki < k; ki++) {
+            for (int a = 0; a < kd; a++) {
+                for (int b = 0; b < kh; b++) {
+                    for (int e = 0; e < kw; e++) {
+                        int src = (((ki * kd + a) * kh + b) * kw + e) * c;
+                        int tap = ((kd - 1 - a) * kh + kh - 1 - b) * kw + kw - 1 - e;
+                        for (int ci = 0; ci < c; ci++) {
+                            wt[(ci * kd * kh * kw + tap) * k + ki] = w[src + ci];
+                        }
+                    }
+                }
+            }
+        }
+        Geom g = new Geom(s.n(), k, s.od(), s.oh(), s.ow(), c, kd, kh, kw, 1, 1, 1,
+                kd - 1 - s.padD(), kh - 1 - s.padH(), kw - 1 - s.padW(),
+                s.d(), s.h(), s.w());
+        final int width = s.w();
+        run(dy, g, pack(wt, c, g.taps(), k), (row, ox0, count, k0, kc, tile, kb) -> {
+            for (int r = 0; r < count; r++) {
+                System.arraycopy(tile, r * kb, dx, (row * width + ox0 + r) * c + k0, kc);
+            }
+        });
+    }
+
+    /**
+     * Kernel equal to stride, no padding: output voxel o fed exactly the input
+     * block at o * stride, so dX[block(o) + tap, c] = sum_k dY[o, k] w[k, tap, c]:
+     * a 1x1x1 convolution from K to (taps, C) channels, scattered.
+     */
+    private static void backwardDataPatches(float[] dy, float[] w, Conv3dSpec s, float[] dx) {
+        final int c = s.c();
+        final int k = s.k();
+        final int taps = s.kd() * s.kh() * s.kw();
+        final int od = s.od();
+        final int oh = s.oh();
+        final int ow = s.ow();
+        if (od * s.kd() != s.d() || oh * s.kh() != s.h() || ow * s.kw() != s.w()) {
+            Parallel.range(dx.length, 1 << 16, (f, t) -> Arrays.fill(dx, f, t, 0f));
+        }
+        // w'[(tap, c), k] = w[k, tap, c], as canonical (taps * C, 1, K) weights.
+        float[] wt = new float[w.length];
+        for (int ki = 0; ki < k; ki++) {
+            for (int j = 0; j < taps * c; j++) {
+                wt[j * k + ki] = w[ki * taps * c + j];
+            }
+        }
+        // Offset in dX of output channel (tap, c) from the block's first voxel.
+        final int[] off = new int[taps * c];
+        for (int a = 0; a < s.kd(); a++) {
+            for (int b = 0; b < s.kh(); b++) {
+                for (int e = 0; e < s.kw(); e++) {
+                    int tap = (a * s.kh() + b) * s.kw() + e;
+                    for (int ci = 0; ci < c; ci++) {
+                        off[tap * c + ci] = ((a * s.h() + b) * s.w() + e) * c + ci;
+                    }
+                }
+            }
+        }
+        Geom g = new Geom(s.n(), k, od, oh, ow, taps * c, 1, 1, 1, 1, 1, 1, 0, 0, 0,
+                od, oh, ow);
+        run(dy, g, pack(wt, taps * c, 1, k), (row, ox0, count, k0, kc, tile, kb) -> {
+            int n = row / (od * oh);
+            int zo = (row / oh) % od;
+            int yo = row % oh;
+            for (int r = 0; r < count; r++) {
+                int corner = (((n * s.d() + zo * s.kd()) * s.h() + yo * s.kh()) * s.w()
+                        + (ox0 + r) * s.kw()) * c;
+                int to = r * kb;
+                // Channels (tap, c) for consecutive c are consecutive in dX.
+                for (int i = 0; i < kc; ) {
+                    int run = Math.min(kc - i, c - (k0 + i) % c);
+                    System.arraycopy(tile, to + i, dx, corner + off[k0 + i], run);
+                    i += run;
+                }
+            }
+        });
+    }
+
+    /** Each input voxel gathers the output voxels it fed: any stride, slow. */
+    private static void backwardDataGather(float[] dy, float[] w, Conv3dSpec s, float[] dx) {
         final int c = s.c();
         final int k = s.k();
         final int od = s.od();
@@ -94,30 +339,31 @@ final class CpuConv {
                 int zi = (row / s.h()) % s.d();
                 int yi = row % s.h();
                 for (int xi = 0; xi < s.w(); xi++) {
-                    java.util.Arrays.fill(acc, 0f);
+                    Arrays.fill(acc, 0f);
                     for (int a = 0; a < s.kd(); a++) {
                         int zt = zi + s.padD() - a;
                         if (zt < 0 || zt % s.strideD() != 0 || zt / s.strideD() >= od) {
                             continue;
                         }
-                        int zo = zt / s.strideD();
                         for (int b = 0; b < s.kh(); b++) {
                             int yt = yi + s.padH() - b;
                             if (yt < 0 || yt % s.strideH() != 0 || yt / s.strideH() >= oh) {
                                 continue;
                             }
-                            int yo = yt / s.strideH();
                             for (int e = 0; e < s.kw(); e++) {
                                 int xt = xi + s.padW() - e;
                                 if (xt < 0 || xt % s.strideW() != 0 || xt / s.strideW() >= ow) {
                                     continue;
                                 }
-                                int xo = xt / s.strideW();
                                 int tap = (a * s.kh() + b) * s.kw() + e;
-                                int dyOff = (((n * od + zo) * oh + yo) * ow + xo) * k;
+                                int dyOff = (((n * od + zt / s.strideD()) * oh
+                                        + yt / s.strideH()) * ow + xt / s.strideW()) * k;
                                 for (int ki = 0; ki < k; ki++) {
+                                    float g = dy[dyOff + ki];
                                     int wOff = (ki * taps + tap) * c;
-                                    axpy(dy[dyOff + ki], w, wOff, acc, 0, c);
+                                    for (int ci = 0; ci < c; ci++) {
+                                        acc[ci] += g * w[wOff + ci];
+                                    }
                                 }
                             }
                         }
@@ -129,107 +375,94 @@ final class CpuConv {
         });
     }
 
-    /** dW[k, tap, c] = sum over output voxels of dY[o, k] * x[in(o, tap), c]. */
+    // ---- backward-weight --------------------------------------------------
+
+    /** dW[k, tap, c] = sum over output voxels o of dY[o, k] * x[in(o, tap), c]. */
     static void backwardWeight(float[] x, float[] dy, Conv3dSpec s, float[] dw) {
-        final int c = s.c();
-        final int k = s.k();
-        final int od = s.od();
-        final int oh = s.oh();
-        final int ow = s.ow();
-        final int taps = s.kd() * s.kh() * s.kw();
-        Parallel.range(taps, (from, to) -> {
-            float[] rowAcc = new float[k * c];
-            double[] acc = new double[k * c];
-            for (int tap = from; tap < to; tap++) {
-                int a = tap / (s.kh() * s.kw());
-                int b = (tap / s.kw()) % s.kh();
-                int e = tap % s.kw();
-                java.util.Arrays.fill(acc, 0);
-                for (int n = 0; n < s.n(); n++) {
-                    for (int zo = 0; zo < od; zo++) {
-                        int zi = zo * s.strideD() - s.padD() + a;
-                        if (zi < 0 || zi >= s.d()) {
-                            continue;
-                        }
-                        for (int yo = 0; yo < oh; yo++) {
-                            int yi = yo * s.strideH() - s.padH() + b;
-                            if (yi < 0 || yi >= s.h()) {
-                                continue;
-                            }
-                            // Float partial sums over one output row, then double.
-                            java.util.Arrays.fill(rowAcc, 0f);
-                            for (int xo = 0; xo < ow; xo++) {
-                                int xi = xo * s.strideW() - s.padW() + e;
-                                if (xi < 0 || xi >= s.w()) {
-                                    continue;
-                                }
-                                int xOff = (((n * s.d() + zi) * s.h() + yi) * s.w() + xi) * c;
-                                int dyOff = (((n * od + zo) * oh + yo) * ow + xo) * k;
-                                for (int ki = 0; ki < k; ki++) {
-                                    axpy(dy[dyOff + ki], x, xOff, rowAcc, ki * c, c);
-                                }
-                            }
-                            for (int i = 0; i < k * c; i++) {
-                                acc[i] += rowAcc[i];
-                            }
+        final Geom g = Geom.of(s);
+        final int rows = g.n() * g.od() * g.oh();
+        final int taps2 = g.kd() * g.kh();
+        final int len = g.kw() * g.c();
+        final int lenP = roundUp(len, L);
+        final int k = g.k();
+        final int kp = roundUp(k, RK);
+        final int ow = g.ow();
+        final int xs = g.sw() * g.c();
+        final int bufRow = g.bufferVoxels() * g.c();
+        final int accSize = taps2 * kp * lenP;
+        final int chunks = Math.min(rows, WEIGHT_CHUNKS);
+        final int flushRows = Math.max(1, FLOAT_RUN / ow);
+        final double[][] parts = new double[chunks][];
+        Parallel.range(chunks, 1, (cf, ct) -> {
+            // The last vector of a run may read up to lenP - len floats past the buffer.
+            float[] buf = new float[taps2 * bufRow + lenP];
+            int[] held = new int[taps2];
+            Arrays.fill(held, -1);
+            float[] dyRow = new float[ow * kp];
+            int[] rowOff = new int[taps2];
+            int[] tapRow = new int[taps2];
+            float[] accF = new float[accSize];
+            for (int ch = cf; ch < ct; ch++) {
+                double[] accD = new double[accSize];
+                int r0 = (int) ((long) rows * ch / chunks);
+                int r1 = (int) ((long) rows * (ch + 1) / chunks);
+                int pending = 0;
+                for (int row = r0; row < r1; row++) {
+                    int nr = bufferRows(x, g, row, buf, bufRow, held, rowOff, tapRow, 1);
+                    for (int o = 0; o < ow; o++) {
+                        System.arraycopy(dy, (row * ow + o) * k, dyRow, o * kp, k);
+                    }
+                    for (int q = 0; q < nr; q++) {
+                        for (int k0 = 0; k0 < kp; k0 += RK) {
+                            int accRow = (tapRow[q] * kp + k0) * lenP;
+                            weightRun(buf, rowOff[q], xs, dyRow, k0, kp, ow, accF, accRow,
+                                    lenP);
                         }
                     }
-                }
-                for (int ki = 0; ki < k; ki++) {
-                    for (int ci = 0; ci < c; ci++) {
-                        dw[(ki * taps + tap) * c + ci] = (float) acc[ki * c + ci];
+                    if (++pending == flushRows || row == r1 - 1) {
+                        for (int i = 0; i < accSize; i++) {
+                            accD[i] += accF[i];
+                        }
+                        Arrays.fill(accF, 0f);
+                        pending = 0;
                     }
                 }
+                parts[ch] = accD;
             }
         });
-    }
-
-    /** (K, taps, C) to (taps, C, K). */
-    static float[] packTapChannelK(float[] w, int k, int taps, int c) {
-        float[] out = new float[w.length];
+        // Sum the chunks in order; (tap row, k, (KW, C)) to (k, tap row, (KW, C)).
         for (int ki = 0; ki < k; ki++) {
-            for (int t = 0; t < taps; t++) {
-                for (int ci = 0; ci < c; ci++) {
-                    out[(t * c + ci) * k + ki] = w[(ki * taps + t) * c + ci];
+            for (int t2 = 0; t2 < taps2; t2++) {
+                int src = (t2 * kp + ki) * lenP;
+                int dst = (ki * taps2 + t2) * len;
+                for (int j = 0; j < len; j++) {
+                    double sum = 0;
+                    for (double[] part : parts) {
+                        sum += part[src + j];
+                    }
+                    dw[dst + j] = (float) sum;
                 }
             }
         }
-        return out;
     }
 
-    /** y[yo .. yo+len) += a * x[xo .. xo+len). */
-    static void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
-        int i = 0;
-        if (len >= LANES) {
-            FloatVector va = FloatVector.broadcast(SPECIES, a);
-            int bound = SPECIES.loopBound(len);
-            for (; i < bound; i += LANES) {
-                FloatVector vx = FloatVector.fromArray(SPECIES, x, xo + i);
-                FloatVector vy = FloatVector.fromArray(SPECIES, y, yo + i);
-                vx.fma(va, vy).intoArray(y, yo + i);
-            }
+    /** RK rows of dW's float accumulator, over one whole (KW, C) run of lenP floats. */
+    private static void weightRun(float[] buf, int xb, int xs, float[] dyRow, int k0, int kp,
+                                  int ow, float[] acc, int accRow, int lenP) {
+        int j0 = 0;
+        for (; j0 + 3 * L <= lenP; j0 += 3 * L) {
+            ConvKernels.weight4x3(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);
         }
-        for (; i < len; i++) {
-            y[yo + i] += a * x[xo + i];
+        if (j0 + 2 * L <= lenP) {
+            ConvKernels.weight4x2(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);
+            j0 += 2 * L;
+        }
+        if (j0 < lenP) {
+            ConvKernels.weight4x1(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);
         }
     }
 
-    /** Sum of a[ao + i] * b[bo + i] for i below len. */
-    static float dot(float[] a, int ao, float[] b, int bo, int len) {
-        int i = 0;
-        float s = 0;
-        if (len >= LANES) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            int bound = SPECIES.loopBound(len);
-            for (; i < bound; i += LANES) {
-                acc = FloatVector.fromArray(SPECIES, a, ao + i)
-                        .fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
-            }
-            s = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < len; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
     }
 }

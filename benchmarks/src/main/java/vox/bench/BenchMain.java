@@ -1,0 +1,168 @@
+package vox.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs JMH with the usual command line, always together with the
+ * calibration of {@link PeakBench}, and prints each result as GFLOP/s or
+ * GB/s (median over measurement iterations) beside its fraction of the
+ * calibrated peak: FMA peak for FLOP rates, triad bandwidth for byte rates.
+ *
+ * <p>Extra option, removed before JMH sees the rest: {@code --guard F}
+ * exits with status 1 when any {@link ConvBench} result falls below F
+ * times the FMA peak (status 2 when the calibration is missing).
+ *
+ * <pre>
+ *   java -jar target/benchmarks.jar ConvBench -p shape=L3_3x3x3 -rf json
+ * </pre>
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws RunnerException, java.io.IOException {
+        double guard = -1;
+        List<String> jmhArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--guard")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--guard needs a fraction, e.g. 0.25");
+                }
+                guard = Double.parseDouble(args[++i]);
+            } else {
+                jmhArgs.add(args[i]);
+            }
+        }
+        CommandLineOptions cmd;
+        try {
+            cmd = new CommandLineOptions(jmhArgs.toArray(new String[0]));
+        } catch (CommandLineOptionException e) {
+            throw new IllegalArgumentException("bad JMH options: " + e.getMessage(), e);
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(cmd);
+        if (cmd.shouldHelp() || cmd.shouldList() || cmd.shouldListWithParams()
+                || cmd.shouldListProfilers() || cmd.shouldListResultFormats()) {
+            // Plain JMH behaviour for the informational options.
+            org.openjdk.jmh.Main.main(jmhArgs.toArray(new String[0]));
+            return;
+        }
+        List<String> includes = cmd.getIncludes();
+        boolean hasPeak = includes.isEmpty();
+        for (String inc : includes) {
+            hasPeak |= inc.contains("PeakBench");
+        }
+        if (!hasPeak) {
+            options.include(PeakBench.class.getSimpleName());
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        System.exit(report(results, guard));
+    }
+
+    /** Prints the table; returns the exit status of the guard (0 when none). */
+    static int report(Collection<RunResult> results, double guard) {
+        double peakFlops = Double.NaN;
+        double peakBytes = Double.NaN;
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            if (name.endsWith("PeakBench.fmaPeak")) {
+                peakFlops = median(r, "flop");
+            } else if (name.endsWith("PeakBench.triad")) {
+                peakBytes = median(r, "bytes");
+            }
+        }
+        System.out.println();
+        // No Vector API class may be touched here: this JVM runs without
+        // jdk.incubator.vector (only the forks get it).
+        System.out.printf(Locale.ROOT, "calibrated peak: FMA %.1f GFLOP/s, triad %.1f GB/s"
+                + " (%d threads)%n", peakFlops / 1e9, peakBytes / 1e9,
+                vox.backend.cpu.Parallel.threads());
+        System.out.printf(Locale.ROOT, "%-34s %-18s %10s %-8s %8s%n",
+                "benchmark", "params", "median", "unit", "of peak");
+        int status = 0;
+        for (RunResult r : results) {
+            String name = shortName(r.getParams().getBenchmark());
+            String params = paramText(r);
+            double flops = median(r, "flop");
+            double bytes = median(r, "bytes");
+            String line;
+            if (flops > 0) {
+                double frac = flops / peakFlops;
+                line = String.format(Locale.ROOT, "%-34s %-18s %10.1f %-8s %7.0f%%", name,
+                        params, flops / 1e9, "GFLOP/s", 100 * frac);
+                if (guard >= 0 && name.startsWith("ConvBench.")) {
+                    if (Double.isNaN(frac)) {
+                        status = Math.max(status, 2);
+                        line += "  no calibration";
+                    } else if (frac < guard) {
+                        status = Math.max(status, 1);
+                        line += String.format(Locale.ROOT, "  FAIL: below %.0f%% of peak",
+                                100 * guard);
+                    }
+                }
+            } else if (bytes > 0) {
+                line = String.format(Locale.ROOT, "%-34s %-18s %10.1f %-8s %7.0f%%", name,
+                        params, bytes / 1e9, "GB/s", 100 * bytes / peakBytes);
+            } else {
+                line = String.format(Locale.ROOT, "%-34s %-18s %10.3g %-8s", name, params,
+                        r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
+            }
+            System.out.println(line);
+        }
+        if (guard >= 0) {
+            System.out.println(status == 0
+                    ? String.format(Locale.ROOT, "guard: every conv result is at least %.0f%%"
+                            + " of the calibrated FMA peak", 100 * guard)
+                    : "guard: FAILED");
+        }
+        return status;
+    }
+
+    /** Median over the measurement iterations of a secondary result; NaN if absent. */
+    static double median(RunResult r, String counter) {
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult br : r.getBenchmarkResults()) {
+            for (IterationResult ir : br.getIterationResults()) {
+                Result<?> res = ir.getSecondaryResults().get(counter);
+                if (res != null) {
+                    scores.add(res.getScore());
+                }
+            }
+        }
+        if (scores.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = scores.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+    }
+
+    private static String shortName(String benchmark) {
+        String[] parts = benchmark.split("\\.");
+        int n = parts.length;
+        return n >= 2 ? parts[n - 2] + "." + parts[n - 1] : benchmark;
+    }
+
+    private static String paramText(RunResult r) {
+        StringBuilder sb = new StringBuilder();
+        for (String key : r.getParams().getParamsKeys()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(r.getParams().getParam(key));
+        }
+        return sb.toString();
+    }
+}
