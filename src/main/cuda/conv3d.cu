@@ -252,7 +252,7 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
         for (int b = 0; b < CONV_RN; b++) {
             int k = k0 + tx + b * CONV_TX;
             if (k < K) {
-                y[(i64) m * K + k] = acc[a][b] + (hasBias ? bias[k] : 0.0f);
+                y[(i64) m * K + k] = acc[a][b] + load_or_zero(bias, k, hasBias);
             }
         }
     }
