@@ -76,16 +76,25 @@ final class ClConv {
                 + " -DCONV_SW=" + s.strideW();
     }
 
-    private Tiles tiles(int cols) {
+    /**
+     * Narrow tiles for at most 16 columns; wide ones otherwise, unless the
+     * device cannot run the wide kernel with all its work-items (too many
+     * registers or too little local memory for 256).
+     */
+    private Tiles tiles(Conv3dSpec s, int cols, String kernel) {
         if (cols <= 16 || backend.maxWorkGroup() < Tiles.WIDE.threads) {
             return Tiles.NARROW;
         }
-        return Tiles.WIDE;
+        long limit = backend.programs().workGroupLimit(FILE, options(s, Tiles.WIDE), kernel);
+        return limit >= Tiles.WIDE.threads ? Tiles.WIDE : Tiles.NARROW;
+    }
+
+    private String options(Conv3dSpec s, Tiles t) {
+        return (t.defines + " " + (specialise ? variant(s) : "")).trim();
     }
 
     private Launch launch(Conv3dSpec s, Tiles t, String kernel) {
-        String options = (t.defines + " " + (specialise ? variant(s) : "")).trim();
-        return backend.launch(FILE, options, kernel);
+        return backend.launch(FILE, options(s, t), kernel);
     }
 
     private static Launch geometry(Launch l, Conv3dSpec s) {
@@ -113,7 +122,7 @@ final class ClConv {
     /** y = conv(x, w) + bias; bias may be null. */
     void forward(cl_mem x, cl_mem w, cl_mem bias, Conv3dSpec s, cl_mem y) {
         checkLimits("conv3dForward", s);
-        Tiles t = tiles(s.k());
+        Tiles t = tiles(s, s.k(), "conv3d_forward");
         long m = (long) s.n() * s.od() * s.oh() * s.ow();
         Launch l = launch(s, t, "conv3d_forward").mem(x).mem(w)
                 .mem(bias == null ? backend.dummy() : bias).mem(y).i(bias == null ? 0 : 1);
@@ -124,7 +133,7 @@ final class ClConv {
     /** dX = conv^T(dY, w), one grid layer per stride phase. */
     void backwardData(cl_mem dY, cl_mem w, Conv3dSpec s, cl_mem dX) {
         checkLimits("conv3dBackwardData", s);
-        Tiles t = tiles(s.c());
+        Tiles t = tiles(s, s.c(), "conv3d_backward_data");
         long rows = (long) s.n() * ceil(s.d(), s.strideD()) * ceil(s.h(), s.strideH())
                 * ceil(s.w(), s.strideW());
         long phases = (long) s.strideD() * s.strideH() * s.strideW();
@@ -136,7 +145,7 @@ final class ClConv {
     /** dW = sum over output voxels, split into ranges that are added in a fixed order. */
     void backwardWeight(cl_mem x, cl_mem dY, Conv3dSpec s, cl_mem dW) {
         checkLimits("conv3dBackwardWeight", s);
-        Tiles t = tiles(s.k());
+        Tiles t = tiles(s, s.k(), "conv3d_backward_weight");
         long rw = (long) s.kd() * s.kh() * s.kw() * s.c();
         long m = (long) s.n() * s.od() * s.oh() * s.ow();
         long tiles = ceil(rw, t.tm) * ceil(s.k(), t.tn);

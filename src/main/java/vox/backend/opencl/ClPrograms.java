@@ -1,9 +1,11 @@
 package vox.backend.opencl;
 
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clCreateProgramWithSource;
+import static org.jocl.CL.clGetKernelWorkGroupInfo;
 import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseProgram;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
@@ -63,6 +66,15 @@ final class ClPrograms {
             kernels.put(key, k);
         }
         return k;
+    }
+
+    /** The most work-items per group that this device runs the kernel with. */
+    synchronized long workGroupLimit(String file, String options, String name) {
+        long[] size = new long[1];
+        ClStatus.check(clGetKernelWorkGroupInfo(kernel(file, options, name), device.id(),
+                CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null),
+                "clGetKernelWorkGroupInfo " + name);
+        return size[0];
     }
 
     /** The built program of {@code file} with {@code options} added to the base options. */
