@@ -180,7 +180,7 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
 {
     LOCAL float As[CONV_TR * CONV_LDA];
     LOCAL float Bs[CONV_TR * CONV_LDB];
-    LOCAL int rowN[CONV_TM];
+    LOCAL i64 rowV[CONV_TM];
     LOCAL int rowD[CONV_TM];
     LOCAL int rowH[CONV_TM];
     LOCAL int rowW[CONV_TM];
@@ -193,7 +193,11 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
     int m0 = GROUP_ID_X * CONV_TM;
     int k0 = GROUP_ID_Y * CONV_TN;
 
-    /* Row table: the input corner of each output voxel of the tile. */
+    /*
+     * Row table: the input corner (d, h, w) of each output voxel of the
+     * tile, and its voxel index (n, d, h, w) flattened, which may point
+     * outside x where the corner lies in the padding.
+     */
     if (tid < CONV_TM) {
         int m = m0 + tid;
         if (m < M) {
@@ -201,15 +205,18 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
             int t = m / OW;
             int oh = t % OH;
             t /= OH;
-            rowN[tid] = t / OD;
-            rowD[tid] = (t % OD) * SD - PD;
-            rowH[tid] = oh * SH - PH;
-            rowW[tid] = ow * SW - PW;
+            int d0 = (t % OD) * SD - PD;
+            int h0 = oh * SH - PH;
+            int w0 = ow * SW - PW;
+            rowD[tid] = d0;
+            rowH[tid] = h0;
+            rowW[tid] = w0;
+            rowV[tid] = (((i64) (t / OD) * D + d0) * H + h0) * W + w0;
         } else {
-            rowN[tid] = 0;
             rowD[tid] = D;   /* every tap falls outside */
             rowH[tid] = 0;
             rowW[tid] = 0;
+            rowV[tid] = 0;
         }
     }
     BARRIER();
@@ -227,12 +234,13 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
         int kw = tap % KW;
         int kh = (tap / KW) % KH;
         int kd = tap / (KW * KH);
+        int tapOff = (kd * H + kh) * W + kw;
         for (int i = l0; i < CONV_TM; i += CONV_THREADS / CONV_TR) {
             int id = rowD[i] + kd;
             int ih = rowH[i] + kh;
             int iw = rowW[i] + kw;
             int ok = rOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
-            i64 off = ((((i64) rowN[i] * D + id) * H + ih) * W + iw) * C + ci;
+            i64 off = (rowV[i] + tapOff) * C + ci;
             As[lr * CONV_LDA + i] = load_or_zero(x, off, ok);
         }
         for (int j = l0; j < CONV_TN; j += CONV_THREADS / CONV_TR) {
@@ -274,7 +282,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
 {
     LOCAL float As[CONV_TR * CONV_LDA];
     LOCAL float Bs[CONV_TR * CONV_LDB];
-    LOCAL int rowN[CONV_TM];
+    LOCAL i64 rowY[CONV_TM];
     LOCAL int rowD[CONV_TM];
     LOCAL int rowH[CONV_TM];
     LOCAL int rowW[CONV_TM];
@@ -304,7 +312,10 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
     int R = TD * TH * TW * K;
     int c0 = GROUP_ID_Y * CONV_TN;
 
-    /* Row table: the output voxel of tap 0, and the input voxel written. */
+    /*
+     * Row table: the output voxel (d, h, w) that tap 0 of the phase reads,
+     * the same flattened with n, and the input voxel written.
+     */
     if (tid < CONV_TM) {
         int m = m0 + tid;
         if (m < M) {
@@ -316,13 +327,16 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
             int id = pd + (t % QD) * SD;
             int ih = ph + qh * SH;
             int iw = pw + qw * SW;
-            rowN[tid] = n;
-            rowD[tid] = (id + PD - kd0) / SD;
-            rowH[tid] = (ih + PH - kh0) / SH;
-            rowW[tid] = (iw + PW - kw0) / SW;
+            int od = (id + PD - kd0) / SD;
+            int oh = (ih + PH - kh0) / SH;
+            int ow = (iw + PW - kw0) / SW;
+            rowD[tid] = od;
+            rowH[tid] = oh;
+            rowW[tid] = ow;
+            rowY[tid] = (((i64) n * OD + od) * OH + oh) * OW + ow;
             rowV[tid] = ((n * D + id) * H + ih) * W + iw;
         } else {
-            rowN[tid] = 0;
+            rowY[tid] = 0;
             rowD[tid] = -1;   /* every tap falls outside */
             rowH[tid] = 0;
             rowW[tid] = 0;
@@ -346,12 +360,13 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
         int tw = t % TW;
         int th = (t / TW) % TH;
         int td = t / (TW * TH);
+        int tapOff = (td * OH + th) * OW + tw;
         for (int i = l0; i < CONV_TM; i += CONV_THREADS / CONV_TR) {
             int od = rowD[i] - td;
             int oh = rowH[i] - th;
             int ow = rowW[i] - tw;
             int ok = rOk && od >= 0 && od < OD && oh >= 0 && oh < OH && ow >= 0 && ow < OW;
-            i64 off = ((((i64) rowN[i] * OD + od) * OH + oh) * OW + ow) * K + k;
+            i64 off = (rowY[i] - tapOff) * K + k;
             As[lr * CONV_LDA + i] = load_or_zero(dY, off, ok);
         }
         /* B: along c, contiguous in wgt. */
@@ -399,7 +414,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
 {
     LOCAL float As[CONV_TR * CONV_LDA];
     LOCAL float Bs[CONV_TR * CONV_LDB];
-    LOCAL int redN[CONV_TR];
+    LOCAL i64 redV[CONV_TR];
     LOCAL int redD[CONV_TR];
     LOCAL int redH[CONV_TR];
     LOCAL int redW[CONV_TR];
@@ -424,6 +439,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
     int kw = tap % KW;
     int kh = (tap / KW) % KH;
     int kd = tap / (KW * KH);
+    int tapOff = (kd * H + kh) * W + kw;
     int bj = tid % CONV_TN;
     int br = tid / CONV_TN;
 
@@ -438,12 +454,15 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
                 int t = m / OW;
                 int oh = t % OH;
                 t /= OH;
-                redN[tid] = t / OD;
-                redD[tid] = (t % OD) * SD - PD;
-                redH[tid] = oh * SH - PH;
-                redW[tid] = ow * SW - PW;
+                int d0 = (t % OD) * SD - PD;
+                int h0 = oh * SH - PH;
+                int w0 = ow * SW - PW;
+                redD[tid] = d0;
+                redH[tid] = h0;
+                redW[tid] = w0;
+                redV[tid] = (((i64) (t / OD) * D + d0) * H + h0) * W + w0;
             } else {
-                redN[tid] = 0;
+                redV[tid] = 0;
                 redD[tid] = D;
                 redH[tid] = 0;
                 redW[tid] = 0;
@@ -455,7 +474,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
             int ih = redH[rr] + kh;
             int iw = redW[rr] + kw;
             int ok = rowOk && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
-            i64 off = ((((i64) redN[rr] * D + id) * H + ih) * W + iw) * C + ci;
+            i64 off = (redV[rr] + tapOff) * C + ci;
             As[rr * CONV_LDA + ai] = load_or_zero(x, off, ok);
         }
         for (int rr = br; rr < CONV_TR; rr += CONV_THREADS / CONV_TN) {
