@@ -12,7 +12,9 @@
  *
  * R is the number of voxels (N times the spatial extents). Thread mapping:
  * a grid-stride loop over the elements written, channels fastest, so both
- * reads and writes run along contiguous channels. Pure copies: exact.
+ * reads and writes run along contiguous channels.
+ * Preconditions: the host checks that every box and channel range lies
+ * inside its tensor; x and y do not overlap. Pure copies: exact.
  */
 #include "vox_portable.h"
 

@@ -7,7 +7,9 @@
  * Thread mapping: a grid-stride loop, so any grid size covers any n
  * (n may exceed 2^31). Each element is written by exactly one work-item.
  * Ops are chosen by the integer codes below; the host maps its enums to
- * them by name. Precision: float32, as the CPU backend computes.
+ * them by name. Preconditions: every buffer holds n elements; y may be
+ * the same buffer as an input. Precision: float32, as the CPU backend
+ * computes.
  */
 #include "vox_portable.h"
 
@@ -87,7 +89,7 @@ KERNEL fill_forward(GLOBAL float* RESTRICT y, float value, i64 n)
     }
 }
 
-KERNEL copy_forward(const GLOBAL float* RESTRICT x, GLOBAL float* RESTRICT y, i64 n)
+KERNEL copy_forward(const GLOBAL float* x, GLOBAL float* y, i64 n)
 {
     for (i64 i = GLOBAL_ID_X; i < n; i += GLOBAL_SIZE_X) {
         y[i] = x[i];

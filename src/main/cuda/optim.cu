@@ -9,6 +9,7 @@
  *   p -= stepSize * m / (sqrt(v) / sqrtBc2 + eps), where the host passes
  *   stepSize = lr / (1 - beta1^step) and sqrtBc2 = sqrt(1 - beta2^step).
  * sgd_step: buf = momentum buf + g + weightDecay p; p -= lr buf.
+ * Preconditions: all buffers hold n elements and do not overlap.
  * Precision: float32, the same operations in the same order as the CPU
  * backend.
  */

@@ -9,6 +9,7 @@
  * Thread mapping: one work-item per voxel (grid-stride loop over V); it
  * reads the C contiguous values of its voxel. C is the number of classes,
  * small, so one work-item handles all of them.
+ * Preconditions: C >= 1; x and y (dY and dX) do not overlap.
  * Precision: float32; the maximum is subtracted before exp, so large
  * scores do not overflow. Sums run over channels in ascending order.
  */
