@@ -12,7 +12,10 @@
  *
  * R is the number of voxels (N times the spatial extents). Thread mapping:
  * a grid-stride loop over the elements written, channels fastest, so both
- * reads and writes run along contiguous channels.
+ * reads and writes run along contiguous channels; concat and slice carry
+ * (row, channel) from step to step instead of dividing per element.
+ * NOTE: copy_region_forward still divides per element; it runs once per
+ * inference block.
  * Preconditions: the host checks that every box and channel range lies
  * inside its tensor; x and y do not overlap. Pure copies: exact.
  */
@@ -23,10 +26,19 @@ KERNEL concat_forward(const GLOBAL float* RESTRICT x,
                       i64 R, int Cx, int Cy, int offset)
 {
     i64 total = R * Cx;
-    for (i64 i = GLOBAL_ID_X; i < total; i += GLOBAL_SIZE_X) {
-        i64 r = i / Cx;
-        int c = (int) (i - r * Cx);
+    i64 step = GLOBAL_SIZE_X;
+    i64 stepR = step / Cx;
+    int stepC = (int) (step - stepR * Cx);
+    i64 r = GLOBAL_ID_X / Cx;
+    int c = (int) (GLOBAL_ID_X - r * Cx);
+    for (i64 i = GLOBAL_ID_X; i < total; i += step) {
         y[r * Cy + offset + c] = x[i];
+        r += stepR;
+        c += stepC;
+        if (c >= Cx) {
+            c -= Cx;
+            r++;
+        }
     }
 }
 
@@ -35,10 +47,19 @@ KERNEL slice_forward(const GLOBAL float* RESTRICT x,
                      i64 R, int Cx, int Cy, int from)
 {
     i64 total = R * Cy;
-    for (i64 i = GLOBAL_ID_X; i < total; i += GLOBAL_SIZE_X) {
-        i64 r = i / Cy;
-        int c = (int) (i - r * Cy);
+    i64 step = GLOBAL_SIZE_X;
+    i64 stepR = step / Cy;
+    int stepC = (int) (step - stepR * Cy);
+    i64 r = GLOBAL_ID_X / Cy;
+    int c = (int) (GLOBAL_ID_X - r * Cy);
+    for (i64 i = GLOBAL_ID_X; i < total; i += step) {
         y[i] = x[r * Cx + from + c];
+        r += stepR;
+        c += stepC;
+        if (c >= Cy) {
+            c -= Cy;
+            r++;
+        }
     }
 }
 

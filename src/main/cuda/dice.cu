@@ -61,8 +61,12 @@ KERNEL dice_backward(const GLOBAL float* RESTRICT p,
                      const GLOBAL float* RESTRICT b,
                      GLOBAL float* RESTRICT dP, i64 n, int C)
 {
-    for (i64 i = GLOBAL_ID_X; i < n; i += GLOBAL_SIZE_X) {
-        int c = (int) (i % C);
+    i64 step = GLOBAL_SIZE_X;
+    int stepC = (int) (step % C);
+    int c = (int) (GLOBAL_ID_X % C);
+    for (i64 i = GLOBAL_ID_X; i < n; i += step) {
         dP[i] = a[c] * label[i] + b[c] * p[i];
+        c += stepC;
+        c -= c >= C ? C : 0;
     }
 }

@@ -15,7 +15,8 @@
  *       cancellation as sum(x^2) - sum(x)^2 would. part (N*G, chunks, 3).
  *   group_norm_stats_final    one work-item per (n, g) merges its chunks
  *       in order and writes mean and rstd = 1 / sqrt(var + eps).
- *   group_norm_forward        grid-stride over the elements.
+ *   group_norm_forward        grid (any, N): a grid-stride loop over the
+ *       elements of one sample, carrying the channel from step to step.
  * Backward, with xh = (x - mean) rstd and dxh = dY gamma:
  *   dX = rstd (dxh - mean(dxh) - xh mean(dxh xh)),
  *   dGamma[c] = sum dY xh, dBeta[c] = sum dY (over n and voxels).
@@ -65,9 +66,19 @@ KERNEL_WG(VX_BLOCK) group_norm_stats_partial(
     float k = 0.0f;
     float m = 0.0f;
     float q = 0.0f;
+    /* Element e of the group is (voxel v, channel ch); both advance by fixed steps. */
+    int stepV = VX_BLOCK / cg;
+    int stepCh = VX_BLOCK % cg;
+    i64 v = (e0 + tid) / cg;
+    int ch = (int) (e0 + tid - v * cg);
     for (i64 e = e0 + tid; e < e1; e += VX_BLOCK) {
-        i64 v = e / cg;
-        float val = x[base + v * C + (e - v * cg)];
+        float val = x[base + v * C + ch];
+        v += stepV;
+        ch += stepCh;
+        if (ch >= cg) {
+            ch -= cg;
+            v++;
+        }
         k += 1.0f;
         float d = val - m;
         m += d / k;
@@ -117,20 +128,26 @@ KERNEL group_norm_stats_final(const GLOBAL float* RESTRICT part,
     }
 }
 
+/* Grid (any, N): dimension x walks the S*C elements of sample n = group y. */
 KERNEL group_norm_forward(const GLOBAL float* RESTRICT x,
                           const GLOBAL float* RESTRICT gamma,
                           const GLOBAL float* RESTRICT beta,
                           const GLOBAL float* RESTRICT mean,
                           const GLOBAL float* RESTRICT rstd,
                           GLOBAL float* RESTRICT y,
-                          i64 total, i64 S, int C, int G)
+                          i64 S, int C, int G)
 {
+    int n = GROUP_ID_Y;
     int cg = C / G;
-    for (i64 i = GLOBAL_ID_X; i < total; i += GLOBAL_SIZE_X) {
-        i64 r = i / C;
-        int c = (int) (i - r * C);
-        i64 ng = (r / S) * G + c / cg;
-        y[i] = (x[i] - mean[ng]) * rstd[ng] * gamma[c] + beta[c];
+    i64 base = (i64) n * S * C;
+    i64 step = GLOBAL_SIZE_X;
+    int stepC = (int) (step % C);
+    int c = (int) (GLOBAL_ID_X % C);
+    for (i64 i = GLOBAL_ID_X; i < S * C; i += step) {
+        int ng = n * G + c / cg;
+        y[base + i] = (x[base + i] - mean[ng]) * rstd[ng] * gamma[c] + beta[c];
+        c += stepC;
+        c -= c >= C ? C : 0;
     }
 }
 
@@ -159,13 +176,21 @@ KERNEL_WG(VX_BLOCK) group_norm_backward_stats_partial(
 
     float s1 = 0.0f;
     float s2 = 0.0f;
+    int stepV = VX_BLOCK / cg;
+    int stepCh = VX_BLOCK % cg;
+    i64 v = (e0 + tid) / cg;
+    int ch = (int) (e0 + tid - v * cg);
     for (i64 e = e0 + tid; e < e1; e += VX_BLOCK) {
-        i64 v = e / cg;
-        int ch = (int) (e - v * cg);
         i64 o = base + v * C + ch;
         float dxh = dY[o] * gamma[c0 + ch];
         s1 += dxh;
         s2 += dxh * (x[o] - mu) * rs;
+        v += stepV;
+        ch += stepCh;
+        if (ch >= cg) {
+            ch -= cg;
+            v++;
+        }
     }
     buf[tid] = s1;
     buf[VX_BLOCK + tid] = s2;
@@ -194,6 +219,7 @@ KERNEL group_norm_backward_stats_final(const GLOBAL float* RESTRICT part,
     }
 }
 
+/* Grid (any, N) as group_norm_forward. */
 KERNEL group_norm_backward(const GLOBAL float* RESTRICT x,
                            const GLOBAL float* RESTRICT dY,
                            const GLOBAL float* RESTRICT gamma,
@@ -201,17 +227,22 @@ KERNEL group_norm_backward(const GLOBAL float* RESTRICT x,
                            const GLOBAL float* RESTRICT rstd,
                            const GLOBAL float* RESTRICT coef,
                            GLOBAL float* RESTRICT dX,
-                           i64 total, i64 S, int C, int G)
+                           i64 S, int C, int G)
 {
+    int n = GROUP_ID_Y;
     int cg = C / G;
-    for (i64 i = GLOBAL_ID_X; i < total; i += GLOBAL_SIZE_X) {
-        i64 r = i / C;
-        int c = (int) (i - r * C);
-        i64 ng = (r / S) * G + c / cg;
+    i64 base = (i64) n * S * C;
+    i64 step = GLOBAL_SIZE_X;
+    int stepC = (int) (step % C);
+    int c = (int) (GLOBAL_ID_X % C);
+    for (i64 i = GLOBAL_ID_X; i < S * C; i += step) {
+        int ng = n * G + c / cg;
         float rs = rstd[ng];
-        float xh = (x[i] - mean[ng]) * rs;
-        float dxh = dY[i] * gamma[c];
-        dX[i] = rs * (dxh - coef[ng * 2] - xh * coef[ng * 2 + 1]);
+        float xh = (x[base + i] - mean[ng]) * rs;
+        float dxh = dY[base + i] * gamma[c];
+        dX[base + i] = rs * (dxh - coef[ng * 2] - xh * coef[ng * 2 + 1]);
+        c += stepC;
+        c -= c >= C ? C : 0;
     }
 }
 
@@ -240,11 +271,19 @@ KERNEL_WG(VX_BLOCK) group_norm_backward_params_partial(
     float sb = 0.0f;
     if (c < C) {
         int g = c / (C / G);
+        /* Row r = n*S + v: n and v advance without a division per row. */
+        i64 n = (r0 + tid / lanes) / S;
+        i64 v = r0 + tid / lanes - n * S;
         for (i64 r = r0 + tid / lanes; r < r1; r += rowLanes) {
-            i64 ng = (r / S) * G + g;
+            i64 ng = n * G + g;
             float dy = dY[r * C + c];
             sg += dy * (x[r * C + c] - mean[ng]) * rstd[ng];
             sb += dy;
+            v += rowLanes;
+            while (v >= S) {
+                v -= S;
+                n++;
+            }
         }
     }
     buf[tid] = sg;

@@ -7,7 +7,7 @@
  *                               sum_partials_final (reduce.cu)
  *
  * prelu_forward: y = x if x > 0 else alpha[c] x; grid-stride loop over
- * the elements.
+ * the elements, carrying the channel index from step to step.
  * prelu_backward: dX = dY if x > 0 else alpha[c] dY, and
  * dAlpha[c] = sum over x <= 0 of dY x. Group (chunk, channel tile) walks
  * its rows as in sum_per_channel_partial: a (rowLanes, lanes) grid of
@@ -22,9 +22,15 @@ KERNEL prelu_forward(const GLOBAL float* RESTRICT x,
                      const GLOBAL float* RESTRICT alpha,
                      GLOBAL float* RESTRICT y, i64 n, int C)
 {
-    for (i64 i = GLOBAL_ID_X; i < n; i += GLOBAL_SIZE_X) {
+    /* The channel advances by a fixed step: no division per element. */
+    i64 step = GLOBAL_SIZE_X;
+    int stepC = (int) (step % C);
+    int c = (int) (GLOBAL_ID_X % C);
+    for (i64 i = GLOBAL_ID_X; i < n; i += step) {
         float v = x[i];
-        y[i] = v > 0.0f ? v : alpha[i % C] * v;
+        y[i] = v > 0.0f ? v : alpha[c] * v;
+        c += stepC;
+        c -= c >= C ? C : 0;
     }
 }
 

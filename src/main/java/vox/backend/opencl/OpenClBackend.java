@@ -129,6 +129,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         l.run(new long[] {groups * block}, new long[] {block});
     }
 
+    /** Runs a grid-stride kernel over {@code perSample} items of each of n samples (grid y). */
+    private void runPerSample(Launch l, long perSample, int n) {
+        long groups = Math.max(1, Math.min(ClConv.ceil(perSample, block),
+                Math.max(1, maxGroups / n)));
+        l.run(new long[] {groups * block, n}, new long[] {block, 1});
+    }
+
     /** out (m) = sum over chunks of part (chunks, m), chunks in order. */
     void sumPartials(cl_mem part, int chunks, long m, cl_mem out) {
         runFlat(launch("reduce.cu", "sum_partials_final").mem(part).mem(out).i(chunks).l(m), m);
@@ -310,9 +317,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         } finally {
             part.release();
         }
-        runFlat(launch("group_norm.cu", "group_norm_forward").mem(mem(op, x))
+        runPerSample(launch("group_norm.cu", "group_norm_forward").mem(mem(op, x))
                 .mem(mem(op, gamma)).mem(mem(op, beta)).mem(mem(op, mean)).mem(mem(op, rstd))
-                .mem(mem(op, y)).l(x.numel()).l(s).i(c).i(groups), x.numel());
+                .mem(mem(op, y)).l(s).i(c).i(groups), s * c, n);
     }
 
     @Override
@@ -350,9 +357,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                     .l(plan[1]).run(new long[] {(long) chunks * block, ng}, new long[] {block, 1});
             runFlat(launch("group_norm.cu", "group_norm_backward_stats_final").mem(part.mem())
                     .mem(coef.mem()).i(ng).i(chunks).f((float) ((double) s * cg)), ng);
-            runFlat(launch("group_norm.cu", "group_norm_backward").mem(xm).mem(dym).mem(gm)
-                    .mem(mm).mem(rm).mem(coef.mem()).mem(mem(op, dX)).l(x.numel()).l(s).i(c)
-                    .i(groups), x.numel());
+            runPerSample(launch("group_norm.cu", "group_norm_backward").mem(xm).mem(dym)
+                    .mem(gm).mem(mm).mem(rm).mem(coef.mem()).mem(mem(op, dX)).l(s).i(c)
+                    .i(groups), s * c, n);
         } finally {
             part.release();
             coef.release();

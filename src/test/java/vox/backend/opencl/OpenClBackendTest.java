@@ -66,36 +66,52 @@ class OpenClBackendTest {
         }
     }
 
+    /**
+     * Group norm where the kernels walk many elements per work-item, with
+     * channel counts that do not divide the grid's step, and where a
+     * sample is smaller than one row of the reduction grid.
+     */
     @Test
     void largeGroupNormMatchesReference() {
-        int n = 2;
-        int c = 16;
-        int groups = 4;
-        Shape shape = Shape.of(n, c, 24, 25, 26);
-        // A large mean next to a small spread: variance by sum(x^2) would cancel.
-        double[] x = random((int) shape.numel(), 40.0, 0.5);
-        double[] gamma = random(c, 1.0, 0.5);
-        double[] beta = random(c, 0.0, 1.0);
-        double[] dY = random((int) shape.numel(), 0.0, 1.0);
-        Tensor xt = upload(shape, x);
-        Tensor gt = upload(Shape.of(c), gamma);
-        Tensor y = poisoned(shape);
-        Tensor mean = poisoned(Shape.of(n, groups));
-        Tensor rstd = poisoned(Shape.of(n, groups));
-        be.groupNormForward(xt, gt, upload(Shape.of(c), beta), groups, 1e-5f, y, mean, rstd);
-        RefOps.GroupNorm ref = RefOps.groupNormForward(x, n, c, groups, gamma, beta, 1e-5);
-        assertClose("groupNorm mean", ref.mean(), mean);
-        assertClose("groupNorm rstd", ref.rstd(), rstd);
-        assertClose("groupNorm y", ref.y(), y);
+        int[][] cases = {
+            // N, C, groups, D, H, W
+            {2, 16, 4, 24, 25, 26},
+            {2, 6, 2, 20, 21, 22},
+            {3, 2, 1, 2, 1, 3},
+        };
+        for (int[] cs : cases) {
+            int n = cs[0];
+            int c = cs[1];
+            int groups = cs[2];
+            Shape shape = Shape.of(n, c, cs[3], cs[4], cs[5]);
+            // A large mean next to a small spread: variance by sum(x^2) would cancel.
+            double[] x = random((int) shape.numel(), 40.0, 0.5);
+            double[] gamma = random(c, 1.0, 0.5);
+            double[] beta = random(c, 0.0, 1.0);
+            double[] dY = random((int) shape.numel(), 0.0, 1.0);
+            Tensor xt = upload(shape, x);
+            Tensor gt = upload(Shape.of(c), gamma);
+            Tensor y = poisoned(shape);
+            Tensor mean = poisoned(Shape.of(n, groups));
+            Tensor rstd = poisoned(Shape.of(n, groups));
+            be.groupNormForward(xt, gt, upload(Shape.of(c), beta), groups, 1e-5f, y, mean,
+                    rstd);
+            RefOps.GroupNorm ref = RefOps.groupNormForward(x, n, c, groups, gamma, beta, 1e-5);
+            String what = "groupNorm " + shape + " groups " + groups;
+            assertClose(what + " mean", ref.mean(), mean);
+            assertClose(what + " rstd", ref.rstd(), rstd);
+            assertClose(what + " y", ref.y(), y);
 
-        Tensor dX = poisoned(shape);
-        Tensor dGamma = poisoned(Shape.of(c));
-        Tensor dBeta = poisoned(Shape.of(c));
-        be.groupNormBackward(xt, upload(shape, dY), gt, mean, rstd, groups, dX, dGamma, dBeta);
-        RefOps.GroupNormGrad g = RefOps.groupNormBackward(x, dY, n, c, groups, gamma, 1e-5);
-        assertClose("groupNorm dX", g.dX(), dX);
-        assertClose("groupNorm dGamma", g.dGamma(), dGamma);
-        assertClose("groupNorm dBeta", g.dBeta(), dBeta);
+            Tensor dX = poisoned(shape);
+            Tensor dGamma = poisoned(Shape.of(c));
+            Tensor dBeta = poisoned(Shape.of(c));
+            be.groupNormBackward(xt, upload(shape, dY), gt, mean, rstd, groups, dX, dGamma,
+                    dBeta);
+            RefOps.GroupNormGrad g = RefOps.groupNormBackward(x, dY, n, c, groups, gamma, 1e-5);
+            assertClose(what + " dX", g.dX(), dX);
+            assertClose(what + " dGamma", g.dGamma(), dGamma);
+            assertClose(what + " dBeta", g.dBeta(), dBeta);
+        }
     }
 
     @Test
@@ -130,6 +146,65 @@ class OpenClBackendTest {
         Tensor y = poisoned(Shape.of(300_007));
         be.unary(UnaryOp.EXP, upload(Shape.of(300_007), x), y);
         assertClose("exp of 300007", RefOps.unary(UnaryOp.EXP, x), y);
+    }
+
+    /**
+     * Tensors larger than one pass of the grid, so that every work-item of
+     * the grid-stride kernels walks several elements with its channel index.
+     */
+    @Test
+    void channelIndexedKernelsMatchReferenceOnLargeTensors() {
+        int c = 7;
+        Shape shape = Shape.of(2, c, 17, 40, 41);
+        int numel = (int) shape.numel();
+        int rows = numel / c;
+        double[] x = random(numel, 0.0, 2.0);
+        double[] alpha = random(c, 0.2, 0.1);
+        Tensor xt = upload(shape, x);
+        Tensor y = poisoned(shape);
+        be.preluForward(xt, upload(Shape.of(c), alpha), y);
+        assertClose("prelu forward", RefOps.preluForward(x, alpha), y);
+
+        Tensor soft = poisoned(shape);
+        be.softmaxChannels(xt, soft);
+        assertClose("softmax", RefOps.softmaxChannels(x, c), soft);
+
+        double[] label = random(numel, 0.5, 0.5);
+        double[] a = random(c, 0.0, 1.0);
+        double[] b = random(c, 0.0, 1.0);
+        Tensor dP = poisoned(shape);
+        be.diceBackward(xt, upload(shape, label), toFloat(a), toFloat(b), dP);
+        assertClose("dice backward", RefOps.diceBackward(x, label, a, b), dP);
+
+        Shape wide = Shape.of(2, c + 3, 17, 40, 41);
+        double[] extra = random(rows * 3, 0.0, 1.0);
+        Tensor cat = poisoned(wide);
+        be.concatChannels(new Tensor[] {xt, upload(Shape.of(2, 3, 17, 40, 41), extra)}, cat);
+        assertClose("concat", RefOps.concatChannels(new double[][] {x, extra},
+                new int[] {c, 3}, rows), cat);
+        Tensor slice = poisoned(Shape.of(2, 4, 17, 40, 41));
+        be.sliceChannels(cat, 5, slice);
+        double[] catRef = RefOps.concatChannels(new double[][] {x, extra}, new int[] {c, 3},
+                rows);
+        assertClose("slice", RefOps.sliceChannels(catRef, c + 3, 5, 4), slice);
+
+        Shape dstShape = Shape.of(2, c, 20, 31, 45);
+        double[] dst = random((int) dstShape.numel(), 0.0, 1.0);
+        Tensor dstT = upload(dstShape, dst);
+        int[] srcOff = {1, 3, 2};
+        int[] dstOff = {4, 0, 5};
+        int[] size = {15, 30, 38};
+        be.copyRegion(xt, srcOff, dstT, dstOff, size);
+        assertClose("copyRegion", RefOps.copyRegion(x, shape.dims(), srcOff, dst,
+                dstShape.dims(), dstOff, size), dstT);
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
     }
 
     // ---- convolution ----------------------------------------------------------
