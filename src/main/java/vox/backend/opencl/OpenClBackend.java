@@ -65,6 +65,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     OpenClBackend(ClDevice dev) {
         this.dev = dev;
         this.device = new Device(Device.Kind.OPENCL, dev.index(), dev.name());
+        this.block = (int) Math.min(BLOCK, Long.highestOneBit(Math.max(1,
+                dev.maxWorkGroupSize())));
+        if (block < 128) {
+            throw new IllegalStateException("opencl: device " + dev.name() + " allows only "
+                    + dev.maxWorkGroupSize() + " work-items per group; vox needs 128");
+        }
         int[] status = new int[1];
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, dev.platform());
@@ -74,11 +80,6 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         this.profile = "1".equals(System.getenv("VOX_OPENCL_PROFILE"))
                 || Boolean.getBoolean("vox.opencl.profile");
         this.queue = createQueue(context, dev, profile);
-        this.block = (int) Math.min(BLOCK, Long.highestOneBit(Math.max(1, dev.maxWorkGroupSize())));
-        if (block < 128) {
-            throw new IllegalStateException("opencl: device " + dev.name() + " allows only "
-                    + dev.maxWorkGroupSize() + " work-items per group; vox needs 128");
-        }
         this.maxGroups = Math.max(8, Math.min(65535, dev.computeUnits() * 32));
         this.pool = new ClBufferPool(context, dev.name(), dev.maxAllocBytes());
         this.programs = new ClPrograms(context, dev, "-cl-std=CL1.2 -DVX_BLOCK=" + block);
