@@ -48,6 +48,9 @@ public final class OpenClBackendProvider implements BackendProvider {
                     + HOW_TO_GET_ONE;
         } catch (OpenClException e) {
             return "no OpenCL platform answered (" + e.getMessage() + "); " + HOW_TO_GET_ONE;
+        } catch (RuntimeException e) {
+            // JOCL throws its own CLException when its exceptions were switched on.
+            return "OpenCL failed (" + e + "); " + HOW_TO_GET_ONE;
         }
     }
 
