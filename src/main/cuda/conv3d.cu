@@ -252,11 +252,13 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
         BARRIER();
     }
 
+#pragma unroll
     for (int a = 0; a < CONV_RM; a++) {
         int m = m0 + ty + a * CONV_TY;
         if (m >= M) {
             continue;
         }
+#pragma unroll
         for (int b = 0; b < CONV_RN; b++) {
             int k = k0 + tx + b * CONV_TX;
             if (k < K) {
@@ -300,16 +302,18 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
     int QW = pw < W ? (W - pw + SW - 1) / SW : 0;
     int M = N * QD * QH * QW;
     int m0 = GROUP_ID_X * CONV_TM;
-    if (m0 >= M) {
-        return;   /* the whole group: this phase has fewer voxels */
-    }
     int kd0 = (pd + PD) % SD;
     int kh0 = (ph + PH) % SH;
     int kw0 = (pw + PW) % SW;
     int TD = KD > kd0 ? (KD - kd0 + SD - 1) / SD : 0;
     int TH = KH > kh0 ? (KH - kh0 + SH - 1) / SH : 0;
     int TW = KW > kw0 ? (KW - kw0 + SW - 1) / SW : 0;
-    int R = TD * TH * TW * K;
+    /*
+     * A group past the end of a smaller phase skips the reduction (the
+     * same for all its work-items) and stores nothing. It does not
+     * return early: PoCL 3.1 was seen to crash on that form.
+     */
+    int R = m0 < M ? TD * TH * TW * K : 0;
     int c0 = GROUP_ID_Y * CONV_TN;
 
     /*
@@ -387,11 +391,13 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
         BARRIER();
     }
 
+#pragma unroll
     for (int a = 0; a < CONV_RM; a++) {
         int v = rowV[ty + a * CONV_TY];
         if (v < 0) {
             continue;
         }
+#pragma unroll
         for (int b = 0; b < CONV_RN; b++) {
             int c = c0 + tx + b * CONV_TX;
             if (c < C) {
@@ -488,11 +494,13 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
     }
 
     /* NOTE: stores stride RW apart along k; the gradient is small next to x. */
+#pragma unroll
     for (int a = 0; a < CONV_RM; a++) {
         int i = i0 + ty + a * CONV_TY;
         if (i >= RW) {
             continue;
         }
+#pragma unroll
         for (int b = 0; b < CONV_RN; b++) {
             int k = k0 + tx + b * CONV_TX;
             if (k < K) {
