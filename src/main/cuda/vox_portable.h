@@ -17,7 +17,10 @@
  *   - element offsets into a tensor are i64 (64-bit), because a tensor may
  *     hold more than 2^31 elements;
  *   - no atomics: every reduction has a fixed order, so results do not
- *     depend on scheduling (see vx_tree_sum below).
+ *     depend on scheduling (see vx_tree_sum below);
+ *   - a kernel with barriers never returns early (PoCL 3.1 crashed on
+ *     that), and loops over a per-work-item array are unrolled so that
+ *     the array stays in registers.
  */
 #ifndef VOX_PORTABLE_H
 #define VOX_PORTABLE_H
