@@ -14,7 +14,7 @@
  * a grid-stride loop over the elements written, channels fastest, so both
  * reads and writes run along contiguous channels; concat and slice carry
  * (row, channel) from step to step instead of dividing per element.
- * NOTE: copy_region_forward still divides per element; it runs once per
+ * TODO: copy_region_forward still divides per element; it runs once per
  * inference block.
  * Preconditions: the host checks that every box and channel range lies
  * inside its tensor; x and y do not overlap. Pure copies: exact.

@@ -493,7 +493,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
         BARRIER();
     }
 
-    /* NOTE: stores stride RW apart along k; the gradient is small next to x. */
+    /* TODO: stores stride RW apart along k; stage the tile in local memory. */
 #pragma unroll
     for (int a = 0; a < CONV_RM; a++) {
         int i = i0 + ty + a * CONV_TY;
