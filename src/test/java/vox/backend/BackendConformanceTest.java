@@ -179,8 +179,10 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void sumPerChannelMatchesReference(String name) {
         open(name);
-        for (int c : new int[] {1, 13, 16}) {
-            Shape shape = Shape.of(2, c, 4, 5, 6);
+        // The last shape spans several reduction chunks of a CPU-sized tile.
+        for (Shape shape : new Shape[] {Shape.of(2, 1, 4, 5, 6), Shape.of(2, 13, 4, 5, 6),
+                Shape.of(2, 16, 4, 5, 6), Shape.of(1, 3, 20, 21, 25)}) {
+            int c = shape.dim(1);
             double[] x = random((int) shape.numel());
             Tensor out = poisoned(Shape.of(c));
             be.sumPerChannel(upload(shape, x), out);
@@ -197,6 +199,7 @@ class BackendConformanceTest {
         {1, 6, 6, 4, 4, 4},
         {2, 32, 8, 5, 6, 7},
         {1, 17, 17, 3, 1, 2},
+        {2, 5, 5, 17, 19, 23},
     };
 
     @ParameterizedTest
@@ -262,8 +265,9 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void preluMatchesReference(String name) {
         open(name);
-        for (int c : new int[] {1, 5, 16}) {
-            Shape shape = Shape.of(2, c, 3, 4, 5);
+        for (Shape shape : new Shape[] {Shape.of(2, 1, 3, 4, 5), Shape.of(2, 5, 3, 4, 5),
+                Shape.of(2, 16, 3, 4, 5), Shape.of(1, 3, 20, 21, 25)}) {
+            int c = shape.dim(1);
             double[] x = random((int) shape.numel());
             double[] alpha = random(c, 0.25, 0.25);
             double[] dY = random((int) shape.numel());
@@ -390,8 +394,9 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void diceMatchesReference(String name) {
         open(name);
-        for (int c : new int[] {1, 5, 14}) {
-            Shape shape = Shape.of(2, c, 5, 6, 7);
+        for (Shape shape : new Shape[] {Shape.of(2, 1, 5, 6, 7), Shape.of(2, 5, 5, 6, 7),
+                Shape.of(2, 14, 5, 6, 7), Shape.of(1, 5, 20, 21, 25)}) {
+            int c = shape.dim(1);
             double[] p = RefOps.softmaxChannels(random((int) shape.numel(), 0, 3), c);
             double[] label = new double[p.length];
             for (int r = 0; r < p.length / c; r++) {

@@ -27,6 +27,8 @@ final class ConvKernels {
     static final int L = SPECIES.length();
     /** Output voxels per forward tile. */
     static final int R = 8;
+    /** Output voxels per tile of the three-wide kernels. */
+    static final int R_W3 = L >= 16 ? 16 : 8;
     /** Output channels per weight-gradient tile. */
     static final int RK = 4;
     /** Whether the forward tile may hold two vectors of channels per voxel (2 * R + 3 registers). */
@@ -215,6 +217,120 @@ final class ConvKernels {
     }
 
     /**
+     * As {@link #forward8x1w3} with 16 output voxels, for wide vector units
+     * with 32 registers: 18 broadcasts per 48 multiply-adds, and half the
+     * calls. Input voxel p feeds output voxel p - e through tap e.
+     */
+    static void forward16x1w3(float[] buf, int xb, int c, float[] wt, int wb, float[] tile) {
+        FloatVector a0 = FloatVector.fromArray(SPECIES, tile, 0);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, tile, 1 * L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, tile, 2 * L);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, tile, 3 * L);
+        FloatVector a4 = FloatVector.fromArray(SPECIES, tile, 4 * L);
+        FloatVector a5 = FloatVector.fromArray(SPECIES, tile, 5 * L);
+        FloatVector a6 = FloatVector.fromArray(SPECIES, tile, 6 * L);
+        FloatVector a7 = FloatVector.fromArray(SPECIES, tile, 7 * L);
+        FloatVector a8 = FloatVector.fromArray(SPECIES, tile, 8 * L);
+        FloatVector a9 = FloatVector.fromArray(SPECIES, tile, 9 * L);
+        FloatVector a10 = FloatVector.fromArray(SPECIES, tile, 10 * L);
+        FloatVector a11 = FloatVector.fromArray(SPECIES, tile, 11 * L);
+        FloatVector a12 = FloatVector.fromArray(SPECIES, tile, 12 * L);
+        FloatVector a13 = FloatVector.fromArray(SPECIES, tile, 13 * L);
+        FloatVector a14 = FloatVector.fromArray(SPECIES, tile, 14 * L);
+        FloatVector a15 = FloatVector.fromArray(SPECIES, tile, 15 * L);
+        final int ws = c * L;
+        for (int ci = 0; ci < c; ci++) {
+            int wi = wb + ci * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wt, wi);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, wt, wi + ws);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, wt, wi + 2 * ws);
+            int xi = xb + ci;
+            FloatVector v = FloatVector.broadcast(SPECIES, buf[xi]);
+            a0 = v.fma(w0, a0);
+            v = FloatVector.broadcast(SPECIES, buf[xi + c]);
+            a1 = v.fma(w0, a1);
+            a0 = v.fma(w1, a0);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 2 * c]);
+            a2 = v.fma(w0, a2);
+            a1 = v.fma(w1, a1);
+            a0 = v.fma(w2, a0);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 3 * c]);
+            a3 = v.fma(w0, a3);
+            a2 = v.fma(w1, a2);
+            a1 = v.fma(w2, a1);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 4 * c]);
+            a4 = v.fma(w0, a4);
+            a3 = v.fma(w1, a3);
+            a2 = v.fma(w2, a2);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 5 * c]);
+            a5 = v.fma(w0, a5);
+            a4 = v.fma(w1, a4);
+            a3 = v.fma(w2, a3);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 6 * c]);
+            a6 = v.fma(w0, a6);
+            a5 = v.fma(w1, a5);
+            a4 = v.fma(w2, a4);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 7 * c]);
+            a7 = v.fma(w0, a7);
+            a6 = v.fma(w1, a6);
+            a5 = v.fma(w2, a5);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 8 * c]);
+            a8 = v.fma(w0, a8);
+            a7 = v.fma(w1, a7);
+            a6 = v.fma(w2, a6);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 9 * c]);
+            a9 = v.fma(w0, a9);
+            a8 = v.fma(w1, a8);
+            a7 = v.fma(w2, a7);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 10 * c]);
+            a10 = v.fma(w0, a10);
+            a9 = v.fma(w1, a9);
+            a8 = v.fma(w2, a8);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 11 * c]);
+            a11 = v.fma(w0, a11);
+            a10 = v.fma(w1, a10);
+            a9 = v.fma(w2, a9);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 12 * c]);
+            a12 = v.fma(w0, a12);
+            a11 = v.fma(w1, a11);
+            a10 = v.fma(w2, a10);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 13 * c]);
+            a13 = v.fma(w0, a13);
+            a12 = v.fma(w1, a12);
+            a11 = v.fma(w2, a11);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 14 * c]);
+            a14 = v.fma(w0, a14);
+            a13 = v.fma(w1, a13);
+            a12 = v.fma(w2, a12);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 15 * c]);
+            a15 = v.fma(w0, a15);
+            a14 = v.fma(w1, a14);
+            a13 = v.fma(w2, a13);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 16 * c]);
+            a15 = v.fma(w1, a15);
+            a14 = v.fma(w2, a14);
+            v = FloatVector.broadcast(SPECIES, buf[xi + 17 * c]);
+            a15 = v.fma(w2, a15);
+        }
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, 1 * L);
+        a2.intoArray(tile, 2 * L);
+        a3.intoArray(tile, 3 * L);
+        a4.intoArray(tile, 4 * L);
+        a5.intoArray(tile, 5 * L);
+        a6.intoArray(tile, 6 * L);
+        a7.intoArray(tile, 7 * L);
+        a8.intoArray(tile, 8 * L);
+        a9.intoArray(tile, 9 * L);
+        a10.intoArray(tile, 10 * L);
+        a11.intoArray(tile, 11 * L);
+        a12.intoArray(tile, 12 * L);
+        a13.intoArray(tile, 13 * L);
+        a14.intoArray(tile, 14 * L);
+        a15.intoArray(tile, 15 * L);
+    }
+
+    /**
      * acc[accOff + r * accStride + (0 .. 3L)] += sum over voxels o below count of
      * dy[dyOff + o * dyStride + r] * buf[xb + o * xs + (0 .. 3L)], for r below RK.
      */
@@ -322,6 +438,31 @@ final class ConvKernels {
         addInto(acc, accOff + accStride, a1);
         addInto(acc, accOff + 2 * accStride, a2);
         addInto(acc, accOff + 3 * accStride, a3);
+    }
+
+    /** dst[dOff .. dOff + n) = src[sOff ..]: a short copy without a call to arraycopy. */
+    static void copy(float[] src, int sOff, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(SPECIES, src, sOff + i).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = src[sOff + i];
+        }
+    }
+
+    /** dst[dOff .. dOff + n) = src[sOff ..] + bias[bOff ..]. */
+    static void copyPlus(float[] src, int sOff, float[] bias, int bOff, float[] dst, int dOff,
+                         int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(SPECIES, src, sOff + i)
+                    .add(FloatVector.fromArray(SPECIES, bias, bOff + i))
+                    .intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = src[sOff + i] + bias[bOff + i];
+        }
     }
 
     private static void addInto(float[] acc, int off, FloatVector a) {

@@ -132,18 +132,11 @@ public final class CpuBackend implements Backend {
     public void sumPerChannel(Tensor x, Tensor out) {
         int c = channels(x);
         requireShape("sumPerChannel out", out, Shape.of(c));
-        float[] a = data(x);
-        long rows = x.numel() / c;
-        double[] acc = new double[c];
-        for (long r = 0; r < rows; r++) {
-            int base = (int) (r * c);
-            for (int i = 0; i < c; i++) {
-                acc[i] += a[base + i];
-            }
-        }
+        double[] sums = ChannelOps.reduce(ChannelOps.Sum.A, data(x), null, c, 0,
+                x.numel() / c);
         float[] o = data(out);
         for (int i = 0; i < c; i++) {
-            o[i] = (float) acc[i];
+            o[i] = (float) sums[i];
         }
     }
 
@@ -163,42 +156,39 @@ public final class CpuBackend implements Backend {
         float[] xa = data(x);
         float[] ya = data(y);
         float[] ga = data(gamma);
-        float[] ba = data(beta);
         float[] ma = data(mean);
         float[] ra = data(rstd);
+        float[] offsetE = ChannelOps.expand(data(beta), c);
         int s = (int) x.shape().spatialSize();
         int cg = c / groups;
-        Parallel.range(n * groups, (from, to) -> {
-            for (int ng = from; ng < to; ng++) {
-                int b = ng / groups;
-                int g = ng % groups;
+        double count = (double) s * cg;
+        float[] shift = new float[c];
+        float[] scale = new float[c];
+        for (int b = 0; b < n; b++) {
+            // One pass for sum and sum of squares per channel, in double across chunks.
+            double[] sums = ChannelOps.reduce(ChannelOps.Sum.A_AA, xa, null, c,
+                    (long) b * s, (long) (b + 1) * s);
+            for (int g = 0; g < groups; g++) {
                 double sum = 0;
                 double sq = 0;
-                for (int v = 0; v < s; v++) {
-                    int base = (b * s + v) * c + g * cg;
-                    for (int i = 0; i < cg; i++) {
-                        double e = xa[base + i];
-                        sum += e;
-                        sq += e * e;
-                    }
+                for (int i = g * cg; i < (g + 1) * cg; i++) {
+                    sum += sums[i];
+                    sq += sums[c + i];
                 }
-                double cnt = (double) s * cg;
-                double mu = sum / cnt;
-                double var = Math.max(0, sq / cnt - mu * mu);
+                double mu = sum / count;
+                double var = Math.max(0, sq / count - mu * mu);
+                int ng = b * groups + g;
                 ma[ng] = (float) mu;
                 ra[ng] = (float) (1.0 / Math.sqrt(var + eps));
-            }
-        });
-        Parallel.range(n * s, 1024, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int b = r / s;
-                int base = r * c;
-                for (int i = 0; i < c; i++) {
-                    int ng = b * groups + i / cg;
-                    ya[base + i] = (xa[base + i] - ma[ng]) * ra[ng] * ga[i] + ba[i];
+                for (int i = g * cg; i < (g + 1) * cg; i++) {
+                    shift[i] = ma[ng];
+                    scale[i] = ra[ng] * ga[i];
                 }
             }
-        });
+            // y = (x - mean) * (rstd * gamma) + beta
+            ChannelOps.affine(xa, ChannelOps.expand(shift, c), ChannelOps.expand(scale, c),
+                    offsetE, c, b * s * c, (b + 1) * s * c, ya);
+        }
     }
 
     @Override
@@ -209,6 +199,11 @@ public final class CpuBackend implements Backend {
         checkGroups(c, groups);
         requireSameShape("groupNormBackward", x, dY);
         requireSameShape("groupNormBackward", x, dX);
+        requireShape("groupNormBackward gamma", gamma, Shape.of(c));
+        requireShape("groupNormBackward mean", mean, Shape.of(n, groups));
+        requireShape("groupNormBackward rstd", rstd, Shape.of(n, groups));
+        requireShape("groupNormBackward dGamma", dGamma, Shape.of(c));
+        requireShape("groupNormBackward dBeta", dBeta, Shape.of(c));
         float[] xa = data(x);
         float[] dya = data(dY);
         float[] dxa = data(dX);
@@ -217,52 +212,52 @@ public final class CpuBackend implements Backend {
         float[] ra = data(rstd);
         int s = (int) x.shape().spatialSize();
         int cg = c / groups;
-        double[][] dgPart = new double[n * groups][cg];
-        double[][] dbPart = new double[n * groups][cg];
-        Parallel.range(n * groups, (from, to) -> {
-            for (int ng = from; ng < to; ng++) {
-                int b = ng / groups;
-                int g = ng % groups;
-                float mu = ma[ng];
-                float rs = ra[ng];
-                double sumDxh = 0;
-                double sumDxhXh = 0;
-                for (int v = 0; v < s; v++) {
-                    int base = (b * s + v) * c + g * cg;
-                    for (int i = 0; i < cg; i++) {
-                        double xh = (xa[base + i] - mu) * rs;
-                        double dy = dya[base + i];
-                        double dxh = dy * ga[g * cg + i];
-                        sumDxh += dxh;
-                        sumDxhXh += dxh * xh;
-                        dgPart[ng][i] += dy * xh;
-                        dbPart[ng][i] += dy;
-                    }
+        double count = (double) s * cg;
+        double[] dGammaAcc = new double[c];
+        double[] dBetaAcc = new double[c];
+        float[] ca = new float[c];
+        float[] shift = new float[c];
+        float[] cb = new float[c];
+        float[] offset = new float[c];
+        for (int b = 0; b < n; b++) {
+            // Per channel: sum dY and sum dY * x; then xh = (x - mean) * rstd gives
+            // sum dY * xh = rstd * (sum dY * x - mean * sum dY).
+            double[] sums = ChannelOps.reduce(ChannelOps.Sum.A_AB, dya, xa, c,
+                    (long) b * s, (long) (b + 1) * s);
+            for (int g = 0; g < groups; g++) {
+                int ng = b * groups + g;
+                double mu = ma[ng];
+                double rs = ra[ng];
+                double sumG = 0;
+                double sumGXh = 0;
+                for (int i = g * cg; i < (g + 1) * cg; i++) {
+                    double sumDy = sums[i];
+                    double sumDyXh = rs * (sums[c + i] - mu * sumDy);
+                    dBetaAcc[i] += sumDy;
+                    dGammaAcc[i] += sumDyXh;
+                    sumG += ga[i] * sumDy;
+                    sumGXh += ga[i] * sumDyXh;
                 }
-                double cnt = (double) s * cg;
-                double m1 = sumDxh / cnt;
-                double m2 = sumDxhXh / cnt;
-                for (int v = 0; v < s; v++) {
-                    int base = (b * s + v) * c + g * cg;
-                    for (int i = 0; i < cg; i++) {
-                        double xh = (xa[base + i] - mu) * rs;
-                        double dxh = dya[base + i] * ga[g * cg + i];
-                        dxa[base + i] = (float) (rs * (dxh - m1 - xh * m2));
-                    }
+                // dX = rstd * (dY * gamma - m1 - xh * m2), with m1, m2 the group means
+                //    = dY * (rstd * gamma) + (x - mean) * (-rstd^2 * m2) - rstd * m1
+                double m1 = sumG / count;
+                double m2 = sumGXh / count;
+                for (int i = g * cg; i < (g + 1) * cg; i++) {
+                    ca[i] = (float) (rs * ga[i]);
+                    shift[i] = (float) mu;
+                    cb[i] = (float) (-rs * rs * m2);
+                    offset[i] = (float) (-rs * m1);
                 }
             }
-        });
+            ChannelOps.combine(dya, ChannelOps.expand(ca, c), xa, ChannelOps.expand(shift, c),
+                    ChannelOps.expand(cb, c), ChannelOps.expand(offset, c), c,
+                    b * s * c, (b + 1) * s * c, dxa);
+        }
         float[] dga = data(dGamma);
         float[] dba = data(dBeta);
         for (int i = 0; i < c; i++) {
-            double sg = 0;
-            double sb = 0;
-            for (int b = 0; b < n; b++) {
-                sg += dgPart[b * groups + i / cg][i % cg];
-                sb += dbPart[b * groups + i / cg][i % cg];
-            }
-            dga[i] = (float) sg;
-            dba[i] = (float) sb;
+            dga[i] = (float) dGammaAcc[i];
+            dba[i] = (float) dBetaAcc[i];
         }
     }
 
@@ -271,60 +266,25 @@ public final class CpuBackend implements Backend {
         int c = channels(x);
         requireShape("prelu alpha", alpha, Shape.of(c));
         requireSameShape("preluForward", x, y);
-        float[] xa = data(x);
-        float[] ya = data(y);
-        float[] al = data(alpha);
-        int rows = (int) (x.numel() / c);
-        Parallel.range(rows, 1024, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int base = r * c;
-                for (int i = 0; i < c; i++) {
-                    float v = xa[base + i];
-                    ya[base + i] = v > 0 ? v : al[i] * v;
-                }
-            }
-        });
+        ChannelOps.prelu(data(x), ChannelOps.expand(data(alpha), c), c, null, data(y));
     }
 
     @Override
     public void preluBackward(Tensor x, Tensor alpha, Tensor dY, Tensor dX, Tensor dAlpha) {
         int c = channels(x);
+        requireShape("prelu alpha", alpha, Shape.of(c));
+        requireShape("preluBackward dAlpha", dAlpha, Shape.of(c));
         requireSameShape("preluBackward", x, dY);
         requireSameShape("preluBackward", x, dX);
         float[] xa = data(x);
         float[] dya = data(dY);
-        float[] dxa = data(dX);
-        float[] al = data(alpha);
-        int rows = (int) (x.numel() / c);
-        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, rows));
-        double[][] part = new double[chunks][c];
-        Parallel.range(chunks, (cf, ct) -> {
-            for (int ch = cf; ch < ct; ch++) {
-                int from = (int) ((long) rows * ch / chunks);
-                int to = (int) ((long) rows * (ch + 1) / chunks);
-                double[] acc = part[ch];
-                for (int r = from; r < to; r++) {
-                    int base = r * c;
-                    for (int i = 0; i < c; i++) {
-                        float v = xa[base + i];
-                        float g = dya[base + i];
-                        if (v > 0) {
-                            dxa[base + i] = g;
-                        } else {
-                            dxa[base + i] = al[i] * g;
-                            acc[i] += (double) g * v;
-                        }
-                    }
-                }
-            }
-        });
+        // dAlpha first: dX may alias dY.
+        double[] sums = ChannelOps.reduce(ChannelOps.Sum.AB_WHERE_A_NONPOSITIVE, xa, dya, c,
+                0, x.numel() / c);
+        ChannelOps.prelu(xa, ChannelOps.expand(data(alpha), c), c, dya, data(dX));
         float[] da = data(dAlpha);
         for (int i = 0; i < c; i++) {
-            double s = 0;
-            for (double[] p : part) {
-                s += p[i];
-            }
-            da[i] = (float) s;
+            da[i] = (float) sums[i];
         }
     }
 
@@ -333,18 +293,44 @@ public final class CpuBackend implements Backend {
         requireSameCount("unary " + op, x, y);
         float[] xa = data(x);
         float[] ya = data(y);
+        // The switch sits outside the loops so that each loop is simple enough to vectorise.
         Parallel.range((int) x.numel(), 1 << 14, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float v = xa[i];
-                ya[i] = switch (op) {
-                    case RELU -> v > 0 ? v : 0f;
-                    case EXP -> (float) Math.exp(v);
-                    case LOG -> (float) Math.log(Math.max(v, 1e-30f));
-                    case NEG -> -v;
-                    case SQUARE -> v * v;
-                    case SQRT -> (float) Math.sqrt(v);
-                    case ABS -> Math.abs(v);
-                };
+            switch (op) {
+                case RELU -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = xa[i] > 0 ? xa[i] : 0f;
+                    }
+                }
+                case EXP -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = (float) Math.exp(xa[i]);
+                    }
+                }
+                case LOG -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = (float) Math.log(Math.max(xa[i], 1e-30f));
+                    }
+                }
+                case NEG -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = -xa[i];
+                    }
+                }
+                case SQUARE -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = xa[i] * xa[i];
+                    }
+                }
+                case SQRT -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = (float) Math.sqrt(xa[i]);
+                    }
+                }
+                case ABS -> {
+                    for (int i = from; i < to; i++) {
+                        ya[i] = Math.abs(xa[i]);
+                    }
+                }
             }
         });
     }
@@ -508,35 +494,11 @@ public final class CpuBackend implements Backend {
         int c = channels(p);
         requireSameShape("diceSums", p, label);
         requireShape("diceSums out", out, Shape.of(3, c));
-        float[] pa = data(p);
-        float[] la = data(label);
-        int rows = (int) (p.numel() / c);
-        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, rows / 1024));
-        double[][] part = new double[chunks][3 * c];
-        Parallel.range(chunks, (cf, ct) -> {
-            for (int ch = cf; ch < ct; ch++) {
-                int from = (int) ((long) rows * ch / chunks);
-                int to = (int) ((long) rows * (ch + 1) / chunks);
-                double[] acc = part[ch];
-                for (int r = from; r < to; r++) {
-                    int base = r * c;
-                    for (int i = 0; i < c; i++) {
-                        double pv = pa[base + i];
-                        double lv = la[base + i];
-                        acc[i] += pv * lv;
-                        acc[c + i] += pv * pv;
-                        acc[2 * c + i] += lv * lv;
-                    }
-                }
-            }
-        });
+        double[] sums = ChannelOps.reduce(ChannelOps.Sum.AB_AA_BB, data(p), data(label), c, 0,
+                p.numel() / c);
         float[] o = data(out);
         for (int j = 0; j < 3 * c; j++) {
-            double s = 0;
-            for (double[] q : part) {
-                s += q[j];
-            }
-            o[j] = (float) s;
+            o[j] = (float) sums[j];
         }
     }
 
@@ -549,17 +511,10 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("diceBackward: coefficient arrays must have "
                     + c + " entries, got " + a.length + " and " + b.length);
         }
-        float[] pa = data(p);
-        float[] la = data(label);
-        float[] da = data(dP);
-        Parallel.range((int) (p.numel() / c), 1024, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int base = r * c;
-                for (int i = 0; i < c; i++) {
-                    da[base + i] = a[i] * la[base + i] + b[i] * pa[base + i];
-                }
-            }
-        });
+        float[] zero = ChannelOps.expand(new float[c], c);
+        // dP = label * a[c] + (p - 0) * b[c] + 0
+        ChannelOps.combine(data(label), ChannelOps.expand(a, c), data(p), zero,
+                ChannelOps.expand(b, c), zero, c, 0, (int) p.numel(), data(dP));
     }
 
     @Override

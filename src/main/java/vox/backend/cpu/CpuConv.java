@@ -71,9 +71,17 @@ final class CpuConv {
             return kd * kh * kw;
         }
 
-        /** Voxels of one buffered input row: enough for max(OW, R) outputs. */
+        /** Voxels of one buffered input row: enough for max(OW, tile) outputs. */
         int bufferVoxels() {
-            return (Math.max(ow, R) - 1) * sw + kw;
+            return (Math.max(ow, ConvKernels.R_W3) - 1) * sw + kw;
+        }
+
+        /**
+         * Whether every tile reads inside the input rows along W (no W padding,
+         * and R voxels fit), so that kernels can read x itself, without a copy.
+         */
+        boolean readsInsideRows() {
+            return pw == 0 && bufferVoxels() <= w;
         }
     }
 
@@ -81,7 +89,7 @@ final class CpuConv {
     @FunctionalInterface
     interface TileSink {
         /**
-         * Stores tile (R, kb) for output voxels [ox0, ox0 + count) of output row
+         * Stores tile (voxels, kb) for output voxels [ox0, ox0 + count) of output row
          * {@code row} and output channels [k0, k0 + kc).
          */
         void store(int row, int ox0, int count, int k0, int kc, float[] tile, int kb);
@@ -103,11 +111,9 @@ final class CpuConv {
                 int yo = (row * ow + ox0 + r) * k + k0;
                 int to = r * kb;
                 if (bias == null) {
-                    System.arraycopy(tile, to, y, yo, kc);
+                    ConvKernels.copy(tile, to, y, yo, kc);
                 } else {
-                    for (int i = 0; i < kc; i++) {
-                        y[yo + i] = tile[to + i] + bias[k0 + i];
-                    }
+                    ConvKernels.copyPlus(tile, to, bias, k0, y, yo, kc);
                 }
             }
         });
@@ -126,34 +132,39 @@ final class CpuConv {
         final int bufRow = g.bufferVoxels() * g.c();
         final int ow = g.ow();
         final boolean w3 = p.kb() == L && g.kw() == 3 && g.sw() == 1;
+        final int rt = w3 ? ConvKernels.R_W3 : R;   // voxels per tile
+        final boolean direct = g.readsInsideRows();
         Parallel.range(rows, 1, (from, to) -> {
-            float[] buf = new float[taps2 * bufRow];
+            float[] buf = direct ? x : new float[taps2 * bufRow];
             int[] held = new int[taps2];
             Arrays.fill(held, -1);
             int[] rowOff = new int[taps2];
             int[] wOff = new int[taps2];
-            float[] tile = new float[R * p.kb()];
+            float[] tile = new float[rt * p.kb()];
             for (int row = from; row < to; row++) {
-                int nr = bufferRows(x, g, row, buf, bufRow, held, rowOff, wOff, len * p.kb());
+                int nr = bufferRows(x, g, row, direct, buf, bufRow, held, rowOff, wOff,
+                        len * p.kb());
                 for (int blk = 0; blk < p.blocks(); blk++) {
                     int k0 = blk * p.kb();
                     int kc = Math.min(p.kb(), g.k() - k0);
                     int wBase = blk * red * p.kb();
-                    for (int ox0 = 0; ox0 < ow; ox0 += R) {
-                        int start = ox0 + R <= ow ? ox0 : Math.max(0, ow - R);
+                    for (int ox0 = 0; ox0 < ow; ox0 += rt) {
+                        int start = ox0 + rt <= ow ? ox0 : Math.max(0, ow - rt);
                         Arrays.fill(tile, 0f);
                         for (int q = 0; q < nr; q++) {
                             int xb = rowOff[q] + start * xs;
                             int wb = wBase + wOff[q];
                             if (p.kb() == 2 * L) {
                                 ConvKernels.forward8x2(buf, xb, xs, len, p.data(), wb, tile);
+                            } else if (w3 && rt == 16) {
+                                ConvKernels.forward16x1w3(buf, xb, g.c(), p.data(), wb, tile);
                             } else if (w3) {
                                 ConvKernels.forward8x1w3(buf, xb, g.c(), p.data(), wb, tile);
                             } else {
                                 ConvKernels.forward8x1(buf, xb, xs, len, p.data(), wb, tile);
                             }
                         }
-                        sink.store(row, start, Math.min(R, ow - start), k0, kc, tile, p.kb());
+                        sink.store(row, start, Math.min(rt, ow - start), k0, kc, tile, p.kb());
                     }
                 }
             }
@@ -167,10 +178,12 @@ final class CpuConv {
      * returns how many. Input row iy of tap row a lives in slot a * KH + iy % KH,
      * so consecutive output rows find most of their input rows already there
      * ({@code held} records which row each slot holds). The W padding of each
-     * slot is never written and stays zero.
+     * slot is never written and stays zero. When {@code direct}, nothing is
+     * copied and rowOff points into x itself.
      */
-    private static int bufferRows(float[] x, Geom g, int row, float[] buf, int bufRow,
-                                  int[] held, int[] rowOff, int[] wOff, int wRow) {
+    private static int bufferRows(float[] x, Geom g, int row, boolean direct, float[] buf,
+                                  int bufRow, int[] held, int[] rowOff, int[] wOff,
+                                  int wRow) {
         int n = row / (g.od() * g.oh());
         int oz = (row / g.oh()) % g.od();
         int oy = row % g.oh();
@@ -191,12 +204,17 @@ final class CpuConv {
                 }
                 int slot = a * g.kh() + iy % g.kh();
                 int key = (n * g.d() + iz) * g.h() + iy;
-                if (held[slot] != key && qHi > qLo) {
-                    int src = (key * g.w() + qLo - g.pw()) * c;
-                    System.arraycopy(x, src, buf, slot * bufRow + qLo * c, (qHi - qLo) * c);
-                    held[slot] = key;
+                if (direct) {
+                    rowOff[nr] = key * g.w() * c;
+                } else {
+                    if (held[slot] != key && qHi > qLo) {
+                        int src = (key * g.w() + qLo - g.pw()) * c;
+                        System.arraycopy(x, src, buf, slot * bufRow + qLo * c,
+                                (qHi - qLo) * c);
+                        held[slot] = key;
+                    }
+                    rowOff[nr] = slot * bufRow;
                 }
-                rowOff[nr] = slot * bufRow;
                 wOff[nr] = (a * g.kh() + b) * wRow;
                 nr++;
             }
@@ -265,7 +283,7 @@ final class CpuConv {
         final int width = s.w();
         run(dy, g, pack(wt, c, g.taps(), k), (row, ox0, count, k0, kc, tile, kb) -> {
             for (int r = 0; r < count; r++) {
-                System.arraycopy(tile, r * kb, dx, (row * width + ox0 + r) * c + k0, kc);
+                ConvKernels.copy(tile, r * kb, dx, (row * width + ox0 + r) * c + k0, kc);
             }
         });
     }
@@ -317,7 +335,7 @@ final class CpuConv {
                 // Channels (tap, c) for consecutive c are consecutive in dX.
                 for (int i = 0; i < kc; ) {
                     int run = Math.min(kc - i, c - (k0 + i) % c);
-                    System.arraycopy(tile, to + i, dx, corner + off[k0 + i], run);
+                    ConvKernels.copy(tile, to + i, dx, corner + off[k0 + i], run);
                     i += run;
                 }
             }
@@ -393,9 +411,11 @@ final class CpuConv {
         final int chunks = Math.min(rows, WEIGHT_CHUNKS);
         final int flushRows = Math.max(1, FLOAT_RUN / ow);
         final double[][] parts = new double[chunks][];
+        // Reading x directly needs whole vectors: no run may end inside one.
+        final boolean direct = g.readsInsideRows() && len % L == 0;
         Parallel.range(chunks, 1, (cf, ct) -> {
             // The last vector of a run may read up to lenP - len floats past the buffer.
-            float[] buf = new float[taps2 * bufRow + lenP];
+            float[] buf = direct ? x : new float[taps2 * bufRow + lenP];
             int[] held = new int[taps2];
             Arrays.fill(held, -1);
             float[] dyRow = new float[ow * kp];
@@ -408,7 +428,8 @@ final class CpuConv {
                 int r1 = (int) ((long) rows * (ch + 1) / chunks);
                 int pending = 0;
                 for (int row = r0; row < r1; row++) {
-                    int nr = bufferRows(x, g, row, buf, bufRow, held, rowOff, tapRow, 1);
+                    int nr = bufferRows(x, g, row, direct, buf, bufRow, held, rowOff, tapRow,
+                            1);
                     for (int o = 0; o < ow; o++) {
                         System.arraycopy(dy, (row * ow + o) * k, dyRow, o * kp, k);
                     }
@@ -449,13 +470,15 @@ final class CpuConv {
     /** RK rows of dW's float accumulator, over one whole (KW, C) run of lenP floats. */
     private static void weightRun(float[] buf, int xb, int xs, float[] dyRow, int k0, int kp,
                                   int ow, float[] acc, int accRow, int lenP) {
+        // Vectors of the run in tiles of three, ending in 2 + 2 rather than 3 + 1.
+        int vectors = lenP / L;
+        int threes = vectors % 3 == 1 && vectors >= 4 ? vectors / 3 - 1 : vectors / 3;
         int j0 = 0;
-        for (; j0 + 3 * L <= lenP; j0 += 3 * L) {
+        for (int t = 0; t < threes; t++, j0 += 3 * L) {
             ConvKernels.weight4x3(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);
         }
-        if (j0 + 2 * L <= lenP) {
+        for (; j0 + 2 * L <= lenP; j0 += 2 * L) {
             ConvKernels.weight4x2(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);
-            j0 += 2 * L;
         }
         if (j0 < lenP) {
             ConvKernels.weight4x1(buf, xb + j0, xs, dyRow, k0, kp, ow, acc, accRow + j0, lenP);

@@ -1,0 +1,86 @@
+package vox.backend.opencl;
+
+import static org.jocl.CL.CL_PROFILING_COMMAND_END;
+import static org.jocl.CL.CL_PROFILING_COMMAND_START;
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clGetEventProfilingInfo;
+import static org.jocl.CL.clReleaseEvent;
+import static org.jocl.CL.clSetKernelArg;
+import static org.jocl.CL.clWaitForEvents;
+
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+/**
+ * One kernel launch: arguments in order, then {@link #run}. Launches are
+ * asynchronous; the backend serialises them (one queue, synchronized
+ * methods), so a kernel object's arguments are never set by two threads.
+ */
+final class Launch {
+    private static final Logger LOG = Logger.getLogger(Launch.class.getName());
+
+    private final cl_command_queue queue;
+    private final cl_kernel kernel;
+    private final String name;
+    private final boolean profile;
+    private int index;
+
+    /** With {@code profile}, each run waits for its kernel and logs the time it took. */
+    Launch(cl_command_queue queue, cl_kernel kernel, String name, boolean profile) {
+        this.queue = queue;
+        this.kernel = kernel;
+        this.name = name;
+        this.profile = profile;
+    }
+
+    Launch mem(cl_mem m) {
+        return set(Sizeof.cl_mem, Pointer.to(m));
+    }
+
+    Launch i(int v) {
+        return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
+    }
+
+    Launch l(long v) {
+        return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
+    }
+
+    Launch f(float v) {
+        return set(Sizeof.cl_float, Pointer.to(new float[] {v}));
+    }
+
+    private Launch set(long size, Pointer p) {
+        ClStatus.check(clSetKernelArg(kernel, index, size, p),
+                "clSetKernelArg " + index + " of " + name);
+        index++;
+        return this;
+    }
+
+    /** Enqueues over {@code global} work-items in groups of {@code local} (1 to 3 dims). */
+    void run(long[] global, long[] local) {
+        cl_event event = profile ? new cl_event() : null;
+        ClStatus.check(clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local,
+                0, null, event), "clEnqueueNDRangeKernel", name, global, local);
+        if (profile) {
+            ClStatus.check(clWaitForEvents(1, new cl_event[] {event}), "clWaitForEvents",
+                    name, global, local);
+            long[] start = new long[1];
+            long[] end = new long[1];
+            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong,
+                    Pointer.to(start), null);
+            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong,
+                    Pointer.to(end), null);
+            clReleaseEvent(event);
+            LOG.log(Level.INFO, () -> String.format("opencl kernel %-34s %9.3f ms  global %s"
+                    + " local %s", name, (end[0] - start[0]) / 1e6, Arrays.toString(global),
+                    Arrays.toString(local)));
+        }
+    }
+}
