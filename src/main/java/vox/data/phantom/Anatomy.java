@@ -364,12 +364,12 @@ final class Anatomy {
         // heart: atria against the esophagus, ventricles on the diaphragm
         heartBlend = u(8, 14);
         double gapHE = u(0.5, 2.5);
-        atriaSemi = new double[] {u(32, 40), u(22, 28), u(25, 31)};
+        atriaSemi = new double[] {u(35, 43), u(24, 30), u(27, 33)};
         double wA = u(-52, -40);
         double[] e = esophagus.at(wA);
         atriaCentre = new double[] {uMid + u(-10, 0),
             e[1] - e[3] - gapHE - atriaSemi[1], wA};
-        ventricleSemi = new double[] {u(52, 60), u(38, 46), u(34, 40)};
+        ventricleSemi = new double[] {u(56, 64), u(42, 50), u(36, 42)};
         ventricleAxes = frame(new double[] {u(0.55, 0.75), -u(0.45, 0.6),
             -u(0.45, 0.6)});
         heartBack = backOfHeart(descending, gapHE);
@@ -638,7 +638,7 @@ final class Anatomy {
         double wA1 = u(-70, -45);
         double wHi = u(-5, 8);
         double wLo = wHi - u(25, 40);
-        double wBend = wDomeL + u(-8, 4);
+        double wBend = cardia[2] + u(12, 22);
         EsophagusPath p = new EsophagusPath(320, cardia[2], 2);
         for (int i = 0; i < p.samples(); i++) {
             double w = p.w[i];
@@ -720,7 +720,7 @@ final class Anatomy {
      * Centre of the ventricles, on the long axis of the heart from its
      * base (the atria): far enough along it that their lowest point sinks
      * {@code sink} mm into the diaphragm, which clips it flat. Where that
-     * would pull them away from the atria they grow instead (up to 15%).
+     * would pull them away from the atria they grow instead (up to 20%).
      * They are then moved back from the chest wall if they reach through
      * it. Their back is cut flat by {@link #heartBack}.
      */
@@ -743,8 +743,8 @@ final class Anatomy {
                     - (diaphragm(c[0] + low[0], c[1] + low[1]) - sink);
             dist = Math.max(10, dist + floating / Math.abs(e[0][2]));
             double limit = 0.75 * s[0];
-            if (dist > limit && grown < 1.15) {
-                double k = Math.min(dist / limit, 1.15 / grown);
+            if (dist > limit && grown < 1.2) {
+                double k = Math.min(dist / limit, 1.2 / grown);
                 grown *= k;
                 for (int i = 0; i < 3; i++) {
                     s[i] *= k;
