@@ -53,6 +53,8 @@ final class Anatomy {
     final double vesselHu;
 
     // ---- body outline and layers
+    // TODO: no arms, no scanner table, no breasts; the heart is one value
+    // without chambers or myocardium, the lungs have no fissures
     final double bodyA;
     final double bodyBf;
     final double bodyBb;
@@ -522,7 +524,7 @@ final class Anatomy {
     // ----------------------------------------------------------- spine
 
     double us(double w) {
-        return usBase + scolAmp * Math.sin(2 * Math.PI * w / scolLen + scolPh);
+        return usBase + scolAmp * StrictMath.sin(2 * Math.PI * w / scolLen + scolPh);
     }
 
     double vs(double w) {
@@ -553,7 +555,7 @@ final class Anatomy {
     // --------------------------------------------------------- airways
 
     double uTrachea(double w) {
-        return uMid - dent * Math.exp(-Tube.sq((w - wArch) / 20));
+        return uMid - dent * StrictMath.exp(-Tube.sq((w - wArch) / 20));
     }
 
     double vTrachea(double w) {
@@ -576,8 +578,8 @@ final class Anatomy {
         double lenL = u(40, 50);
         double rR = rTrachea * u(0.68, 0.8);
         double rL = rTrachea * u(0.6, 0.72);
-        double[] dR = unit(-Math.sin(thR), u(0.05, 0.25), -Math.cos(thR));
-        double[] dL = unit(Math.sin(thL), u(0.05, 0.25), -Math.cos(thL));
+        double[] dR = unit(-StrictMath.sin(thR), u(0.05, 0.25), -StrictMath.cos(thR));
+        double[] dL = unit(StrictMath.sin(thL), u(0.05, 0.25), -StrictMath.cos(thL));
         double[] c = carina;
 
         // right main bronchus continuing as the bronchus intermedius
@@ -642,25 +644,25 @@ final class Anatomy {
         EsophagusPath p = new EsophagusPath(320, cardia[2], 2);
         for (int i = 0; i < p.samples(); i++) {
             double w = p.w[i];
-            double a = a0 * (1 + aAmp * Math.sin(2 * Math.PI * w / lamA + phA));
-            double b = b0 * (1 + bAmp * Math.sin(2 * Math.PI * w / lamB + phB));
+            double a = a0 * (1 + aAmp * StrictMath.sin(2 * Math.PI * w / lamA + phA));
+            double b = b0 * (1 + bAmp * StrictMath.sin(2 * Math.PI * w / lamB + phB));
             if (airPocket) {
                 // the esophagus widens around a swallowed bubble of air
-                double t = Math.exp(-Tube.sq((w - pocketCentre[2])
+                double t = StrictMath.exp(-Tube.sq((w - pocketCentre[2])
                         / (pocketSemi[2] + 6)));
                 a = Math.max(a, Sdf.lerp(a, pocketSemi[0] + 3, t));
                 b = Math.max(b, Sdf.lerp(b, pocketSemi[1] + 2.5, t));
             }
             p.a[i] = a;
             p.b[i] = b;
-            p.theta[i] = theta0 + 0.15 * Math.sin(w / 70);
+            p.theta[i] = theta0 + 0.15 * StrictMath.sin(w / 70);
 
             double uUp = uTrachea(w) + du;
             double vUp = vTrachea(w) + rTrachea + gapTE + b;
             double[] ao = nodeAtLevel(descending, w);
             double al = Sdf.lerp(alpha0, alpha1, Sdf.smoothstep(wA1, wDomeL, w));
-            double nu = -Math.cos(al);
-            double nv = -Math.sin(al);
+            double nu = -StrictMath.cos(al);
+            double nv = -StrictMath.sin(al);
             double reach = ao[3] + p.extent(i, nu, nv) + gapEA;
             double uLo = ao[0] + nu * reach;
             double vLo = ao[1] + nv * reach;
