@@ -53,6 +53,8 @@ final class Anatomy {
     final double vesselHu;
 
     // ---- body outline and layers
+    // TODO: no arms, no scanner table, no breasts; the heart is one value
+    // without chambers or myocardium, the lungs have no fissures
     final double bodyA;
     final double bodyBf;
     final double bodyBb;
@@ -364,12 +366,12 @@ final class Anatomy {
         // heart: atria against the esophagus, ventricles on the diaphragm
         heartBlend = u(8, 14);
         double gapHE = u(0.5, 2.5);
-        atriaSemi = new double[] {u(32, 40), u(22, 28), u(25, 31)};
+        atriaSemi = new double[] {u(35, 43), u(24, 30), u(27, 33)};
         double wA = u(-52, -40);
         double[] e = esophagus.at(wA);
         atriaCentre = new double[] {uMid + u(-10, 0),
             e[1] - e[3] - gapHE - atriaSemi[1], wA};
-        ventricleSemi = new double[] {u(52, 60), u(38, 46), u(34, 40)};
+        ventricleSemi = new double[] {u(56, 64), u(42, 50), u(36, 42)};
         ventricleAxes = frame(new double[] {u(0.55, 0.75), -u(0.45, 0.6),
             -u(0.45, 0.6)});
         heartBack = backOfHeart(descending, gapHE);
@@ -522,7 +524,7 @@ final class Anatomy {
     // ----------------------------------------------------------- spine
 
     double us(double w) {
-        return usBase + scolAmp * Math.sin(2 * Math.PI * w / scolLen + scolPh);
+        return usBase + scolAmp * StrictMath.sin(2 * Math.PI * w / scolLen + scolPh);
     }
 
     double vs(double w) {
@@ -553,7 +555,7 @@ final class Anatomy {
     // --------------------------------------------------------- airways
 
     double uTrachea(double w) {
-        return uMid - dent * Math.exp(-Tube.sq((w - wArch) / 20));
+        return uMid - dent * StrictMath.exp(-Tube.sq((w - wArch) / 20));
     }
 
     double vTrachea(double w) {
@@ -576,8 +578,8 @@ final class Anatomy {
         double lenL = u(40, 50);
         double rR = rTrachea * u(0.68, 0.8);
         double rL = rTrachea * u(0.6, 0.72);
-        double[] dR = unit(-Math.sin(thR), u(0.05, 0.25), -Math.cos(thR));
-        double[] dL = unit(Math.sin(thL), u(0.05, 0.25), -Math.cos(thL));
+        double[] dR = unit(-StrictMath.sin(thR), u(0.05, 0.25), -StrictMath.cos(thR));
+        double[] dL = unit(StrictMath.sin(thL), u(0.05, 0.25), -StrictMath.cos(thL));
         double[] c = carina;
 
         // right main bronchus continuing as the bronchus intermedius
@@ -638,29 +640,29 @@ final class Anatomy {
         double wA1 = u(-70, -45);
         double wHi = u(-5, 8);
         double wLo = wHi - u(25, 40);
-        double wBend = wDomeL + u(-8, 4);
+        double wBend = cardia[2] + u(12, 22);
         EsophagusPath p = new EsophagusPath(320, cardia[2], 2);
         for (int i = 0; i < p.samples(); i++) {
             double w = p.w[i];
-            double a = a0 * (1 + aAmp * Math.sin(2 * Math.PI * w / lamA + phA));
-            double b = b0 * (1 + bAmp * Math.sin(2 * Math.PI * w / lamB + phB));
+            double a = a0 * (1 + aAmp * StrictMath.sin(2 * Math.PI * w / lamA + phA));
+            double b = b0 * (1 + bAmp * StrictMath.sin(2 * Math.PI * w / lamB + phB));
             if (airPocket) {
                 // the esophagus widens around a swallowed bubble of air
-                double t = Math.exp(-Tube.sq((w - pocketCentre[2])
+                double t = StrictMath.exp(-Tube.sq((w - pocketCentre[2])
                         / (pocketSemi[2] + 6)));
                 a = Math.max(a, Sdf.lerp(a, pocketSemi[0] + 3, t));
                 b = Math.max(b, Sdf.lerp(b, pocketSemi[1] + 2.5, t));
             }
             p.a[i] = a;
             p.b[i] = b;
-            p.theta[i] = theta0 + 0.15 * Math.sin(w / 70);
+            p.theta[i] = theta0 + 0.15 * StrictMath.sin(w / 70);
 
             double uUp = uTrachea(w) + du;
             double vUp = vTrachea(w) + rTrachea + gapTE + b;
             double[] ao = nodeAtLevel(descending, w);
             double al = Sdf.lerp(alpha0, alpha1, Sdf.smoothstep(wA1, wDomeL, w));
-            double nu = -Math.cos(al);
-            double nv = -Math.sin(al);
+            double nu = -StrictMath.cos(al);
+            double nv = -StrictMath.sin(al);
             double reach = ao[3] + p.extent(i, nu, nv) + gapEA;
             double uLo = ao[0] + nu * reach;
             double vLo = ao[1] + nv * reach;
@@ -720,7 +722,7 @@ final class Anatomy {
      * Centre of the ventricles, on the long axis of the heart from its
      * base (the atria): far enough along it that their lowest point sinks
      * {@code sink} mm into the diaphragm, which clips it flat. Where that
-     * would pull them away from the atria they grow instead (up to 15%).
+     * would pull them away from the atria they grow instead (up to 20%).
      * They are then moved back from the chest wall if they reach through
      * it. Their back is cut flat by {@link #heartBack}.
      */
@@ -743,8 +745,8 @@ final class Anatomy {
                     - (diaphragm(c[0] + low[0], c[1] + low[1]) - sink);
             dist = Math.max(10, dist + floating / Math.abs(e[0][2]));
             double limit = 0.75 * s[0];
-            if (dist > limit && grown < 1.15) {
-                double k = Math.min(dist / limit, 1.15 / grown);
+            if (dist > limit && grown < 1.2) {
+                double k = Math.min(dist / limit, 1.2 / grown);
                 grown *= k;
                 for (int i = 0; i < 3; i++) {
                     s[i] *= k;

@@ -60,8 +60,8 @@ final class EsophagusPath implements Obstacle {
     static double ellipseAt(double[] e, double pu, double pv) {
         double du = pu - e[0];
         double dv = pv - e[1];
-        double c = Math.cos(e[4]);
-        double s = Math.sin(e[4]);
+        double c = StrictMath.cos(e[4]);
+        double s = StrictMath.sin(e[4]);
         return Sdf.ellipse(c * du + s * dv, -s * du + c * dv, e[2], e[3]);
     }
 
@@ -78,8 +78,8 @@ final class EsophagusPath implements Obstacle {
      * Half-width of sample i in the in-plane direction (nu, nv), unit.
      */
     double extent(int i, double nu, double nv) {
-        double c = Math.cos(theta[i]);
-        double s = Math.sin(theta[i]);
+        double c = StrictMath.cos(theta[i]);
+        double s = StrictMath.sin(theta[i]);
         double p = c * nu + s * nv;
         double q = -s * nu + c * nv;
         return Math.sqrt(Tube.sq(a[i] * p) + Tube.sq(b[i] * q));

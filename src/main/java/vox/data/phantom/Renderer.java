@@ -288,7 +288,7 @@ final class Renderer {
                     double du = g.u(i) - a.uMid;
                     int side = du < 0 ? 0 : 1;
                     double r = Math.sqrt(du * du + v * v);
-                    double phi = Math.atan2(Math.abs(du), v);
+                    double phi = StrictMath.atan2(Math.abs(du), v);
                     double rho = cav - a.ribOffset;
                     double tm = Math.max(0, (phi - 0.25) / (Math.PI - 0.25));
                     int n0 = (int) Math.round((a.wT1 - w - a.meanRibDrop * tm

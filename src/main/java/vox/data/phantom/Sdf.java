@@ -41,7 +41,7 @@ final class Sdf {
         if (s < 1e-18) {
             return -Math.min(a, b);
         }
-        double f = Math.cbrt(s);
+        double f = StrictMath.cbrt(s);
         // dF/dx = px^2 / (a F^2)
         double gx = px * px / a;
         double gy = py * py / b;

@@ -17,7 +17,8 @@ import vox.data.Volume;
  *
  * <p>Everything (anatomy and noise) is a pure function of the seed and
  * the configuration: the same inputs give the same voxels on any machine
- * and thread. The anatomy does not depend on the grid or on the noise
+ * and thread (one {@code SplittableRandom} stream per case, strict
+ * floating point, {@code StrictMath} for every transcendental function). The anatomy does not depend on the grid or on the noise
  * setting, so one seed rendered at two spacings, or with and without
  * noise, shows the same patient.
  */
@@ -88,7 +89,7 @@ public final class ThoraxPhantom {
         double[] k = new double[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) {
-            k[i + r] = Math.exp(-0.5 * i * i / (sigma * sigma));
+            k[i + r] = StrictMath.exp(-0.5 * i * i / (sigma * sigma));
             sum += k[i + r];
         }
         for (int i = 0; i < k.length; i++) {
@@ -140,7 +141,11 @@ public final class ThoraxPhantom {
         }
     }
 
-    /** Gaussian noise (Box-Muller), rounded to integers and clipped. */
+    /**
+     * Gaussian noise (Box-Muller), rounded to integers and clipped.
+     */
+    // TODO: the noise is white; real CT noise is correlated in-plane and
+    // has streaks near bone and metal
     static void addNoise(float[] hu, double sigma, SplittableRandom rng) {
         int n = hu.length;
         for (int p = 0; p < n; p += 2) {
@@ -149,9 +154,9 @@ public final class ThoraxPhantom {
             if (sigma > 0) {
                 double u1 = 1 - rng.nextDouble();
                 double u2 = rng.nextDouble();
-                double rad = sigma * Math.sqrt(-2 * Math.log(u1));
-                g0 = rad * Math.cos(2 * Math.PI * u2);
-                g1 = rad * Math.sin(2 * Math.PI * u2);
+                double rad = sigma * Math.sqrt(-2 * StrictMath.log(u1));
+                g0 = rad * StrictMath.cos(2 * Math.PI * u2);
+                g1 = rad * StrictMath.sin(2 * Math.PI * u2);
             }
             hu[p] = clip(hu[p] + g0);
             if (p + 1 < n) {
