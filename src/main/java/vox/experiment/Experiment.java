@@ -404,9 +404,13 @@ public final class Experiment {
                     PhantomConfig g = grid();
                     for (int i = 0; i < d.testCases(); i++) {
                         long s = TEST_SEEDS + d.dataSeed() * 1_000 + i;
+                        // Small volumes: generated once and kept for every model.
+                        PhantomCase[] made = new PhantomCase[1];
                         tests.add(new TestCase("phantom-test-" + i, null, () -> {
-                            PhantomCase c = ThoraxPhantom.generate(s, g);
-                            return new Volume[] {c.image(), c.labels()};
+                            if (made[0] == null) {
+                                made[0] = ThoraxPhantom.generate(s, g);
+                            }
+                            return new Volume[] {made[0].image(), made[0].labels()};
                         }));
                     }
                 } else {

@@ -159,6 +159,7 @@ public record ExperimentConfig(String name, Path output, String device, List<Lon
                     + e.getMessage().replaceFirst("^com\\.google\\.gson\\.[A-Za-z.]+: ", ""));
         }
         JsonFields f = JsonFields.of(root, source);
+        f.string("comment", "");
         String name = f.string("name", defaultName);
         checkName(name, f.path("name"));
         Path output = Path.of(f.string("output", "runs/" + name));
