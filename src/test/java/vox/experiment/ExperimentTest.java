@@ -115,7 +115,10 @@ class ExperimentTest {
 
     @Test
     void runFolderOfAnotherConfigIsRefused(@TempDir Path tmp) throws Exception {
-        new Experiment(tiny(tmp, 2), QUIET).run();
+        Experiment two = new Experiment(tiny(tmp, 2), QUIET);
+        var tc = two.multiConfig(two.config().model("base"), 3, 5);
+        new Trainer(tc, new PhantomSource(PhantomConfig.of(32, 32, 16,
+                new double[] {6, 6, 8}), 4, 2, 1), two.runDir("base", 0, 3), QUIET).run(false);
         var e = assertThrows(IllegalStateException.class,
                 () -> new Experiment(tiny(tmp, 4), QUIET).run());
         assertTrue(e.getMessage().contains("base" + java.io.File.separator + "f0-s3 holds a run"
