@@ -77,7 +77,9 @@ public final class Segmenter {
     /** Applies the spec's post-processing in place to labels on img's grid. */
     public void postProcess(float[] labels, Volume img) {
         if (spec.postprocess().equals("thorax")) {
-            PostProcess.apply(labels, img.nx(), img.ny(), img.nz(), PostProcess.thorax());
+            double[] sp = img.spacing();
+            PostProcess.apply(labels, img.nx(), img.ny(), img.nz(),
+                    PostProcess.thorax(sp[0] * sp[1]));
         }
     }
 }
