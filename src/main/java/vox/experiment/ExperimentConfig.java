@@ -297,7 +297,7 @@ public record ExperimentConfig(String name, Path output, String device, List<Lon
     }
 
     private static Train defaults() {
-        return new Train(600, 0.003f, -1, 100, 8, 4, 4, false);
+        return new Train(600, 0.003f, -1, 100, 8, 4, 4, true);
     }
 
     private static Train train(JsonFields t, String where, Train def) {
