@@ -329,6 +329,9 @@ public final class Experiment {
         private final int index;
         private TrainingSource multi;
         private final Map<String, TrainingSource> refine = new java.util.HashMap<>();
+        /** Preprocessed cases shared by the refinement sources of all organs. */
+        private final Map<String, Volume[]> refineCases =
+                new java.util.concurrent.ConcurrentHashMap<>();
         private List<TestCase> tests;
         private Dataset dataset;
 
@@ -392,7 +395,8 @@ public final class Experiment {
                 }
                 Dataset ds = dataset();
                 return RefineSource.dataset(ds, Sources.preprocessing(ds, real()), d.folds(),
-                        index, d.splitSeed(), d.validationCases(), o, r.crop(), r.area());
+                        index, d.splitSeed(), d.validationCases(), o, r.crop(), r.area(),
+                        refineCases);
             });
         }
 

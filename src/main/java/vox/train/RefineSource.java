@@ -53,8 +53,8 @@ public final class RefineSource implements TrainingSource {
     public record Case(String id, Supplier<Volume[]> load) {
     }
 
-    /** A case reduced to what crops need. */
-    private record Loaded(String id, Volume image, float[] mask, int[] centre) {
+    /** A case with its organ's centre (labels kept whole, shared with other organs). */
+    private record Loaded(String id, Volume image, float[] labels, int[] centre) {
     }
 
     private final String organ;
@@ -151,6 +151,17 @@ public final class RefineSource implements TrainingSource {
     public static RefineSource dataset(Dataset ds, Preprocess.Spec spec, int k, int fold,
                                        long splitSeed, int maxValidation, String organ,
                                        int[] crop, int[] area) {
+        return dataset(ds, spec, k, fold, splitSeed, maxValidation, organ, crop, area,
+                new ConcurrentHashMap<>());
+    }
+
+    /**
+     * As above, with the preprocessed cases kept in {@code cache} (by case
+     * id), which the sources of several organs of one fold can share.
+     */
+    public static RefineSource dataset(Dataset ds, Preprocess.Spec spec, int k, int fold,
+                                       long splitSeed, int maxValidation, String organ,
+                                       int[] crop, int[] area, Map<String, Volume[]> cache) {
         List<String> names = new ArrayList<>();
         names.add("background");
         names.addAll(ds.organs());
@@ -162,12 +173,12 @@ public final class RefineSource implements TrainingSource {
         }
         List<Case> train = new ArrayList<>();
         for (Dataset.Case c : folds.get(fold).train()) {
-            train.add(datasetCase(ds, spec, c));
+            train.add(datasetCase(ds, spec, c, cache));
         }
         List<Case> held = new ArrayList<>();
         List<Dataset.Case> test = folds.get(fold).test();
         for (Dataset.Case c : test.subList(0, Math.min(maxValidation, test.size()))) {
-            held.add(datasetCase(ds, spec, c));
+            held.add(datasetCase(ds, spec, c, cache));
         }
         InferenceSpec is = new InferenceSpec(names, spec.clip(), spec.sliceSpacing(),
                 spec.inPlane(), crop[2], "none");
@@ -176,14 +187,15 @@ public final class RefineSource implements TrainingSource {
                         fold, k));
     }
 
-    private static Case datasetCase(Dataset ds, Preprocess.Spec spec, Dataset.Case c) {
-        return new Case(c.id(), () -> {
+    private static Case datasetCase(Dataset ds, Preprocess.Spec spec, Dataset.Case c,
+                                    Map<String, Volume[]> cache) {
+        return new Case(c.id(), () -> cache.computeIfAbsent(c.id(), id -> {
             try {
                 return new Volume[] {spec.image(ds.loadImage(c)), spec.label(ds.loadLabel(c))};
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }));
     }
 
     /** The label of an organ in class names (background first), or a clear error. */
@@ -209,7 +221,7 @@ public final class RefineSource implements TrainingSource {
         return List.of("background", organ);
     }
 
-    /** The case reduced to image, organ mask and organ centre; null when it lacks the organ. */
+    /** The case with its organ centre; null when it lacks the organ. */
     private Loaded load(Case c) {
         Loaded l = cache.computeIfAbsent(c.id(), id -> {
             Volume[] v = c.load().get();
@@ -219,13 +231,9 @@ public final class RefineSource implements TrainingSource {
                 throw new IllegalArgumentException("refine " + organ + ": case " + id
                         + " has image and labels of different sizes");
             }
-            float[] mask = new float[lab.length];
-            for (int i = 0; i < lab.length; i++) {
-                mask[i] = lab[i] == label ? 1 : 0;
-            }
             OrganLocator.Location loc = OrganLocator.locate(lab, img.nx(), img.ny(), img.nz(),
                     label, false);
-            return new Loaded(id, img, mask, loc == null ? null : loc.boxCentre());
+            return new Loaded(id, img, lab, loc == null ? null : loc.boxCentre());
         });
         return l.centre() == null ? null : l;
     }
@@ -271,7 +279,10 @@ public final class RefineSource implements TrainingSource {
     private Sample sample(Loaded l, CropBox box) {
         Volume img = l.image();
         float[] x = box.extract(img.voxels(), img.nx(), img.ny(), img.nz(), -1f);
-        float[] y = box.extract(l.mask(), img.nx(), img.ny(), img.nz(), 0f);
+        float[] y = box.extract(l.labels(), img.nx(), img.ny(), img.nz(), 0f);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = y[i] == label ? 1 : 0;
+        }
         return new Sample(l.id() + "@" + box.x0() + "," + box.y0() + "," + box.z0(), box.d(),
                 box.h(), box.w(), x, y, img.spacing());
     }

@@ -108,7 +108,23 @@ class RefineSourceTest {
                 ballCase("full", c, true)), List.of(ballCase("empty-v", c, false),
                 ballCase("full-v", c, true)), crop, new int[] {32, 32, 16}, BASE, "test");
         for (int t = 0; t < 20; t++) {
-            assertTrue(src.trainingBlock(t).id().startsWith("full@"));
+            Sample s = src.trainingBlock(t);
+            assertTrue(s.id().startsWith("full@"));
+            int[] o = origin(s);
+            int ball = 0;
+            for (int i = 0; i < s.labels().length; i++) {
+                float l = s.labels()[i];
+                // The slab of label 2 (x < 4) is background for the ball's network.
+                assertTrue(l == 0 || l == 1, "two classes only, got " + l);
+                int x = o[0] + i % 16;
+                int y = o[1] + i / 16 % 16;
+                int z = o[2] + i / 256;
+                double d2 = (x - c[0]) * (x - c[0]) + (y - c[1]) * (y - c[1])
+                        + (z - c[2]) * (z - c[2]);
+                assertEquals(d2 <= 2.5 ? 1f : 0f, l, 0f, "voxel " + x + "," + y + "," + z);
+                ball += (int) l;
+            }
+            assertTrue(ball > 0);
         }
         assertEquals(1, src.validationCases().size());
         assertEquals("ball", src.metadata().get(RefineSource.ORGAN_KEY));
