@@ -15,6 +15,8 @@ import vox.backend.Backends;
 import vox.data.Nifti;
 import vox.data.NiftiDatatype;
 import vox.data.Volume;
+import vox.experiment.Overlay;
+import vox.infer.Refiner;
 import vox.infer.Segmenter;
 
 /**
@@ -38,10 +40,31 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, opencl, cuda.")
     String device;
 
+    @Option(names = "--refine", split = ",", paramLabel = "CKPT",
+            description = "Refinement checkpoints (runs/refine-ORGAN/... of vox experiment):"
+                    + " their organs are re-segmented in crops after the multi-class pass.")
+    List<Path> refine;
+
+    @Option(names = "--overlay", paramLabel = "DIR",
+            description = "Also write axial, coronal and sagittal PNGs of each case here.")
+    Path overlay;
+
+    @Option(names = "--truth", paramLabel = "FILE",
+            description = "Ground truth of the (single) input for --overlay: adds truth and"
+                    + " difference panels.")
+    Path truth;
+
+    private Refiner refiner;
+
     @Override
     public Integer call() throws IOException {
         Backend be = Backends.select(device);
         Segmenter seg = Segmenter.load(checkpoint, be);
+        if (truth != null && (overlay == null || Files.isDirectory(input))) {
+            throw new IllegalArgumentException("--truth " + truth + ": goes with --overlay and"
+                    + " a single --input file");
+        }
+        refiner = refine == null ? null : Refiner.load(refine, seg.spec(), be);
         if (!Files.isDirectory(input)) {
             predict(seg, input, output);
             return 0;
@@ -57,10 +80,14 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void predict(Segmenter seg, Path in, Path out) throws IOException {
+    private void predict(Segmenter seg, Path in, Path out) throws IOException {
         long t = System.nanoTime();
         Volume ct = Nifti.read(in);
-        Volume labels = seg.segment(ct);
+        Volume labels = refiner == null ? seg.segment(ct) : refiner.segment(seg, ct);
+        if (overlay != null) {
+            Overlay.write(overlay, caseId(in), ct, labels,
+                    truth == null ? null : Nifti.read(truth), Overlay.SOFT_TISSUE);
+        }
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

@@ -40,6 +40,28 @@ public final class PostProcess {
                 4, new LargestComponents(2, 150));
     }
 
+    /**
+     * Pixel area, in mm^2, at which the thorax rule's 150 pixels are meant:
+     * SegTHOR's original 512 x 512 slices of about 1 mm.
+     */
+    public static final double THORAX_PIXEL_MM2 = 1.0;
+
+    /**
+     * The thorax rules for slices of {@code pixelAreaMm2} per pixel: the
+     * aorta's minimum of 150 pixels at {@link #THORAX_PIXEL_MM2} is kept as
+     * an area, so that a coarser grid (256 in-plane, the phantom) does not
+     * drop a whole aorta whose cross-section is under 150 of its pixels.
+     */
+    public static Map<Integer, Rule> thorax(double pixelAreaMm2) {
+        if (!(pixelAreaMm2 > 0)) {
+            throw new IllegalArgumentException("PostProcess.thorax: pixel area must be positive,"
+                    + " got " + pixelAreaMm2);
+        }
+        int min = (int) Math.round(150 * THORAX_PIXEL_MM2 / pixelAreaMm2);
+        return Map.of(1, new LargestComponent(), 2, new LargestComponent(), 3, new Keep(),
+                4, new LargestComponents(2, min));
+    }
+
     /** Applies {@code rules} in place to labels (nz slices of ny x nx, x fastest). */
     public static void apply(float[] labels, int nx, int ny, int nz, Map<Integer, Rule> rules) {
         int plane = nx * ny;

@@ -56,15 +56,30 @@ public final class Segmenter {
 
     /** Labels (class ids) of a CT volume in HU, on the CT's own grid. */
     public Volume segment(Volume ct) {
-        Preprocess.Spec pre = new Preprocess.Spec(spec.clipHu(), spec.sliceSpacing(),
-                spec.inPlane());
-        Volume img = pre.image(ct);
+        Volume img = preprocessing().image(ct);
+        return preprocessing().restore(img.withVoxels(labelsOnGrid(img)), ct);
+    }
+
+    /** The preprocessing the model was trained with. */
+    public Preprocess.Spec preprocessing() {
+        return new Preprocess.Spec(spec.clipHu(), spec.sliceSpacing(), spec.inPlane());
+    }
+
+    /** Post-processed labels of a preprocessed image, on its grid (x fastest). */
+    public float[] labelsOnGrid(Volume img) {
         BlockInference inf = new BlockInference(model, be, spec.blockDepth(),
                 SECOND_PASS_MARGIN, -1f);
         float[] labels = inf.predict(img.voxels(), img.nz(), img.ny(), img.nx()).labels();
+        postProcess(labels, img);
+        return labels;
+    }
+
+    /** Applies the spec's post-processing in place to labels on img's grid. */
+    public void postProcess(float[] labels, Volume img) {
         if (spec.postprocess().equals("thorax")) {
-            PostProcess.apply(labels, img.nx(), img.ny(), img.nz(), PostProcess.thorax());
+            double[] sp = img.spacing();
+            PostProcess.apply(labels, img.nx(), img.ny(), img.nz(),
+                    PostProcess.thorax(sp[0] * sp[1]));
         }
-        return pre.restore(img.withVoxels(labels), ct);
     }
 }

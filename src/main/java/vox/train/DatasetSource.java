@@ -36,7 +36,13 @@ public final class DatasetSource implements TrainingSource {
      */
     public DatasetSource(Dataset dataset, Preprocess.Spec spec, BlockSampler.Config blocks,
                          int fold, long seed, int maxValidation) {
-        List<Folds.Fold> folds = Folds.split(dataset.cases(), dataset.defaultFolds(), seed);
+        this(dataset, spec, blocks, dataset.defaultFolds(), fold, seed, maxValidation);
+    }
+
+    /** As above with {@code k} folds instead of the dataset's usual number. */
+    public DatasetSource(Dataset dataset, Preprocess.Spec spec, BlockSampler.Config blocks,
+                         int k, int fold, long seed, int maxValidation) {
+        List<Folds.Fold> folds = Folds.split(dataset.cases(), k, seed);
         if (fold < 0 || fold >= folds.size()) {
             throw new IllegalArgumentException("--fold " + fold + ": " + dataset.name()
                     + " is split into " + folds.size() + " folds (0 .. " + (folds.size() - 1)

@@ -21,7 +21,7 @@ import vox.data.phantom.ThoraxPhantom;
 public final class PhantomSource implements TrainingSource {
     /** HU window of the thorax preprocessing. */
     public static final double CLIP_HU = 1000;
-    private static final long VALIDATION_SEEDS = 1L << 40;
+    static final long VALIDATION_SEEDS = 1L << 40;
 
     private final PhantomConfig grid;
     private final long seed;

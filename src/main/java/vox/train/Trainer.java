@@ -121,6 +121,7 @@ public final class Trainer {
         long t0 = System.nanoTime();
         Map<String, String> meta =
                 new java.util.LinkedHashMap<>(source.inferenceSpec().toMetadata());
+        meta.putAll(source.metadata());
         meta.put(Checkpoint.CONFIG, cfg.toJson());
         int lastStep = startStep;
         for (int step = startStep + 1; step <= stopAfter; step++) {

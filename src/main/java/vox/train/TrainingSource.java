@@ -22,4 +22,9 @@ public interface TrainingSource {
      * source, stored in checkpoints (keys of {@link InferenceSpec}).
      */
     InferenceSpec inferenceSpec();
+
+    /** Further checkpoint metadata (keys "vox.*"); none by default. */
+    default java.util.Map<String, String> metadata() {
+        return java.util.Map.of();
+    }
 }
