@@ -10,7 +10,8 @@ package vox.backend.profile;
  * label stays until the next op or {@link #clear()}: ops have no exit hook,
  * so a launch made between ops by other code (an optimizer, a copy) shows
  * the op that ran last on the thread unless something clears the label;
- * the trainer clears it at each step and autograd at the end of backward.
+ * the trainer clears it at the start and end of each step, and autograd
+ * at the end of backward.
  *
  * <p>While the profiler is off every method returns after reading one
  * static flag, so the calls cost nothing measurable.

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class Profile {
     /** Default bound on the launches kept for the trace. */
-    public static final int DEFAULT_TRACE_LIMIT = 200_000;
+    public static final int DEFAULT_TRACE_LIMIT = 100_000;
 
     private final long startNs = System.nanoTime();
     private final int traceLimit;

@@ -119,10 +119,11 @@ public final class Profiler {
         }
     }
 
-    /** Marks the end of the step begun last. */
+    /** Marks the end of the step begun last; clears the op label. */
     public static void stepEnd() {
         Profile p = profile;
         if (p != null) {
+            OpContext.clear();
             p.stepEnd();
         }
     }
