@@ -38,10 +38,11 @@ import vox.train.Sample;
  * <p>Convolution rows: at level l (1-based) of a V-Net with base width
  * {@code width}, a 3x3x3 convolution with padding 1 maps C = K =
  * width * 2^(l-1) channels on the block halved l - 1 times, as the
- * encoder's residual blocks do. The step row runs the Mixed R-BLSC cascade
- * of that width and depth on phantom cases of the block's size, batch 1,
- * with Adam; its FLOPs and bytes are counted by the kernel profiler over
- * one extra step.
+ * encoder's residual blocks do. The step row runs a Mixed R-BLSC cascade
+ * (by default that of {@code vox train}: width 8, 4 levels) on a phantom
+ * case of the block's size, batch 1, with Adam: forward, Dice loss of both
+ * stages, backward and update. Its FLOPs and bytes are what the kernel
+ * profiler counts over the warm-up step.
  *
  * <p>Every row is timed after one warm-up run; the median of the timed
  * runs is reported, each ended by a {@code synchronize()}.
@@ -51,24 +52,38 @@ public final class Bench {
     /**
      * What to run.
      *
-     * @param device    backend spec (auto, cpu, opencl, cuda)
-     * @param block     block (W, H, D); each a multiple of 2^(levels - 1)
-     * @param width     channels at level 1
-     * @param levels    levels of the V-Net, 2 to 5
-     * @param runs      timed runs per row after the warm-up
-     * @param trainStep whether to time a training step
-     * @param calibrate whether to measure the roofs (off: no fraction of peak)
+     * @param device     backend spec (auto, cpu, opencl, cuda)
+     * @param block      block (W, H, D); each a multiple of 2^(levels - 1)
+     * @param width      channels at level 1 of the convolution rows
+     * @param levels     levels of the convolution rows, 2 to 5
+     * @param stepWidth  channels at level 1 of the cascade of the step row
+     * @param stepLevels levels of that cascade, 2 to 5
+     * @param runs       timed runs per row after the warm-up
+     * @param trainStep  whether to time a training step
+     * @param calibrate  whether to measure the roofs (off: no fraction of peak)
      */
-    public record Config(String device, int[] block, int width, int levels, int runs,
-                         boolean trainStep, boolean calibrate) {
+    public record Config(String device, int[] block, int width, int levels, int stepWidth,
+                         int stepLevels, int runs, boolean trainStep, boolean calibrate) {
 
         public Config {
             if (block.length != 3) {
                 throw new IllegalArgumentException("bench: block needs 3 extents WxHxD, got "
                         + Arrays.toString(block));
             }
+            checkLevels("levels", levels, block);
+            if (trainStep) {
+                checkLevels("step levels", stepLevels, block);
+            }
+            if (width <= 0 || stepWidth <= 0 || runs <= 0) {
+                throw new IllegalArgumentException("bench: widths and runs must be positive,"
+                        + " got width " + width + ", step width " + stepWidth + ", runs "
+                        + runs);
+            }
+        }
+
+        private static void checkLevels(String what, int levels, int[] block) {
             if (levels < 2 || levels > ModelConfig.ENCODER_CONVS.length) {
-                throw new IllegalArgumentException("bench: levels must be in [2, "
+                throw new IllegalArgumentException("bench: " + what + " must be in [2, "
                         + ModelConfig.ENCODER_CONVS.length + "], got " + levels);
             }
             int m = 1 << (levels - 1);
@@ -76,12 +91,8 @@ public final class Bench {
                 if (b <= 0 || b % m != 0) {
                     throw new IllegalArgumentException("bench: block " + block[0] + "x"
                             + block[1] + "x" + block[2] + " must be positive multiples of "
-                            + m + " for " + levels + " levels");
+                            + m + " for " + levels + " " + what);
                 }
-            }
-            if (width <= 0 || runs <= 0) {
-                throw new IllegalArgumentException("bench: width and runs must be positive,"
-                        + " got " + width + " and " + runs);
             }
         }
     }
@@ -165,8 +176,8 @@ public final class Bench {
 
     private static BenchRow trainStepRow(Backend be, Config cfg, Peaks roofs) {
         int[] b = cfg.block();
-        ModelConfig m = new ModelConfig(1, 5, cfg.width(), cfg.levels(), SkipMode.R_BLSC,
-                KernelMode.MIXED, 4);
+        ModelConfig m = new ModelConfig(1, 5, cfg.stepWidth(), cfg.stepLevels(),
+                SkipMode.R_BLSC, KernelMode.MIXED, 4);
         PhantomSource src = new PhantomSource(PhantomConfig.of(b[0], b[1], b[2],
                 new double[] {3.0, 3.0, 4.0}), 1, 1, 1);
         Sample s = src.trainingBlock(0);
@@ -174,8 +185,7 @@ public final class Bench {
         Adam adam = new Adam(model.namedParameters(), 1e-4f);
         Consumer<Backend> step = bk -> trainStep(bk, model, adam, s, m.numClasses());
 
-        // Counting run: the profiler adds up the FLOPs and bytes of every launch.
-        step.accept(be);
+        // Counting run, also the warm-up: the profiler adds up every launch's work.
         Profile p = Profiler.start(0);
         double flops = 0;
         double bytes = 0;
@@ -188,10 +198,9 @@ public final class Bench {
             flops += t.flops();
             bytes += t.bytes();
         }
-        // The two steps above were the warm-up.
         double ms = time(be, cfg.runs(), false, () -> step.accept(be));
         String shape = String.format(Locale.ROOT, "mixed-r-blsc w%d L%d, phantom %dx%dx%d",
-                cfg.width(), cfg.levels(), b[0], b[1], b[2]);
+                cfg.stepWidth(), cfg.stepLevels(), b[0], b[1], b[2]);
         return row("train step", shape, new KernelCost.Cost(flops, bytes), ms, roofs);
     }
 
@@ -252,9 +261,9 @@ public final class Bench {
         Config c = r.config();
         StringBuilder sb = new StringBuilder();
         sb.append("vox bench on ").append(r.device()).append('\n');
-        sb.append(String.format(Locale.ROOT, "block %dx%dx%d, width %d, %d levels; median of %d"
-                + " runs after a warm-up%n", c.block()[0], c.block()[1], c.block()[2],
-                c.width(), c.levels(), c.runs()));
+        sb.append(String.format(Locale.ROOT, "block %dx%dx%d; convolutions of width %d, %d"
+                + " levels; median of %d runs after a warm-up%n", c.block()[0], c.block()[1],
+                c.block()[2], c.width(), c.levels(), c.runs()));
         if (r.peaks() != null) {
             sb.append("roofs: ").append(r.peaks().source()).append('\n');
         }

@@ -72,7 +72,7 @@ public final class Calibration {
      */
     public static Result measure(int threads, double seconds, int triadElements) {
         double peak = fmaPeak(threads, seconds);
-        double bw = triadBandwidth(threads, triadElements, 5);
+        double bw = triadBandwidth(threads, triadElements, 10);
         return new Result(peak, bw, threads, SPECIES.length(), triadElements);
     }
 

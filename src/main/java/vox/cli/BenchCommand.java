@@ -31,12 +31,23 @@ final class BenchCommand implements Callable<Integer> {
     int[] block;
 
     @Option(names = "--width", defaultValue = "16",
-            description = "Channels at level 1 (the method's 16). Default: ${DEFAULT-VALUE}.")
+            description = "Channels at level 1 of the convolution rows (the method's 16)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int width;
 
     @Option(names = "--levels", defaultValue = "5",
-            description = "V-Net levels, 2 to 5. Default: ${DEFAULT-VALUE}.")
+            description = "Levels of the convolution rows, 2 to 5."
+                    + " Default: ${DEFAULT-VALUE}.")
     int levels;
+
+    @Option(names = "--step-width", defaultValue = "8",
+            description = "Channels at level 1 of the cascade in the training-step row"
+                    + " (vox train's default). Default: ${DEFAULT-VALUE}.")
+    int stepWidth;
+
+    @Option(names = "--step-levels", defaultValue = "4",
+            description = "Levels of that cascade. Default: ${DEFAULT-VALUE}.")
+    int stepLevels;
 
     @Option(names = "--runs", defaultValue = "3",
             description = "Timed runs per row after a warm-up; the median is shown."
@@ -55,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Bench.Config cfg = new Bench.Config(device, block, width, levels, runs, !noTrainStep,
-                !noCalibrate);
+        Bench.Config cfg = new Bench.Config(device, block, width, levels, stepWidth,
+                stepLevels, runs, !noTrainStep, !noCalibrate);
         Bench.Report r = Bench.run(cfg, System.err);
         System.out.print(Bench.table(r));
         if (json != null) {

@@ -16,7 +16,8 @@ class BenchTest {
 
     @Test
     void rowsCoverEveryLevelAndTheStepWithHandComputedWork() {
-        Bench.Config cfg = new Bench.Config("cpu", new int[] {8, 8, 4}, 2, 2, 1, true, false);
+        Bench.Config cfg = new Bench.Config("cpu", new int[] {8, 8, 4}, 2, 2, 2, 2, 1, true,
+                false);
         Bench.Report r = Bench.run(cfg, QUIET);
         assertEquals(3 * 2 + 1, r.rows().size());
         assertEquals(null, r.peaks());
@@ -42,7 +43,8 @@ class BenchTest {
     @Test
     void blockThatTheLevelsCannotHalveIsRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new Bench.Config("cpu", new int[] {8, 8, 6}, 2, 3, 1, false, false));
+                () -> new Bench.Config("cpu", new int[] {8, 8, 6}, 2, 3, 2, 2, 1, false,
+                        false));
         assertTrue(e.getMessage().contains("multiples of 4"), e.getMessage());
     }
 }
