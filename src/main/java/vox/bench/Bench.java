@@ -1,5 +1,9 @@
 package vox.bench;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -254,6 +258,39 @@ public final class Bench {
             a[i] = (float) (rng.nextDouble() * 2 - 1);
         }
         return be.fromArray(shape, a);
+    }
+
+    /**
+     * The report as JSON: device, peaks, config and rows with the fields of
+     * {@link BenchRow}; a value that does not apply (the time of a roof, the
+     * roof of a device without one) is null.
+     */
+    public static String toJson(Report r) {
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+        JsonObject root = new JsonObject();
+        root.addProperty("device", r.device());
+        root.add("peaks", gson.toJsonTree(r.peaks()));
+        root.add("config", gson.toJsonTree(r.config()));
+        JsonArray rows = new JsonArray();
+        for (BenchRow row : r.rows()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", row.name());
+            o.addProperty("shape", row.shape());
+            o.addProperty("ms", finite(row.ms()));
+            o.addProperty("gflop", row.gflop());
+            o.addProperty("gbytes", row.gbytes());
+            o.addProperty("gflops", row.gflops());
+            o.addProperty("gbPerSecond", row.gbPerSecond());
+            o.addProperty("roof", finite(row.roof()));
+            o.addProperty("bound", row.bound());
+            rows.add(o);
+        }
+        root.add("rows", rows);
+        return gson.toJson(root);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** The report as a fixed-width table, one row per line. */

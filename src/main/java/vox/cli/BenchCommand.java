@@ -1,6 +1,5 @@
 package vox.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,9 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         Bench.Report r = Bench.run(cfg, System.err);
         System.out.print(Bench.table(r));
         if (json != null) {
-            String text = new GsonBuilder().setPrettyPrinting()
-                    .serializeSpecialFloatingPointValues().create().toJson(r);
-            Files.writeString(json, text + "\n", StandardCharsets.UTF_8);
+            Files.writeString(json, Bench.toJson(r) + "\n", StandardCharsets.UTF_8);
             System.err.println("bench: wrote " + json);
         }
         return 0;

@@ -46,10 +46,16 @@ class ProfilingCommandsTest {
         Path json = tmp.resolve("bench.json");
         String table = run("bench", "--block", "8x8x4", "--width", "2", "--levels", "2",
                 "--runs", "1", "--no-train-step", "--json", json.toString());
-        JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        String text = Files.readString(json);
+        assertFalse(text.contains("NaN") || text.contains("Infinity"), "strict JSON: " + text);
+        JsonObject root = JsonParser.parseString(text).getAsJsonObject();
         JsonArray rows = root.getAsJsonArray("rows");
         assertEquals(3 + 3 + 2, rows.size(), "two roofs and three rows per level");
-        assertEquals("fp32 fma peak", rows.get(0).getAsJsonObject().get("name").getAsString());
+        JsonObject peak = rows.get(0).getAsJsonObject();
+        assertEquals("fp32 fma peak", peak.get("name").getAsString());
+        assertTrue(peak.get("ms").isJsonNull(), peak.toString());
+        assertEquals(peak.get("gflops").getAsDouble(),
+                root.getAsJsonObject("peaks").get("gflops").getAsDouble());
         for (int i = 0; i < rows.size(); i++) {
             String name = rows.get(i).getAsJsonObject().get("name").getAsString();
             assertTrue(table.contains(name), name + " missing from\n" + table);

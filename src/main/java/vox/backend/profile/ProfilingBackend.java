@@ -88,11 +88,11 @@ public final class ProfilingBackend implements Backend {
         }
     }
 
-    /** The kernel log's line: name, op, shapes, time, GFLOP/s, GB/s. */
+    /** The kernel log's line: name, op, time, GFLOP/s, GB/s, then the shapes. */
     static String logLine(Launch l) {
-        return String.format(Locale.ROOT, "kernel %-22s %-24s %-54s %9.3f ms %8.2f GFLOP/s"
-                + " %7.2f GB/s", l.primitive(), "[" + l.label().op() + "]", l.shapes(),
-                l.durationNs() / 1e6, l.gflops(), l.gbPerSecond());
+        return String.format(Locale.ROOT, "kernel %-20s %-20s %9.3f ms %7.2f GFLOP/s"
+                + " %6.2f GB/s  %s", l.primitive(), l.label().op(), l.durationNs() / 1e6,
+                l.gflops(), l.gbPerSecond(), l.shapes());
     }
 
     private static String dims(Shape s) {
