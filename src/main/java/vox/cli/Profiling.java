@@ -3,8 +3,8 @@ package vox.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.logging.Logger;
-import vox.backend.Backends;
 import vox.backend.profile.Peaks;
 import vox.backend.profile.Profile;
 import vox.backend.profile.ProfileReport;
@@ -37,15 +37,16 @@ final class Profiling {
     /**
      * Stops the profiler and, when profiling, writes the table, the CSV and
      * the trace into {@code runDir} and prints the table on {@code out}.
-     * The roofs are measured for the CPU backend only.
+     * The roofs are measured when every launch ran on the CPU backend.
      */
-    void finish(String device, Path runDir, PrintStream out) throws IOException {
+    void finish(Path runDir, PrintStream out) throws IOException {
         Profiler.stop();
         if (profile == null) {
             return;
         }
         Peaks peaks = null;
-        if (Backends.select(device).device().kind() == Device.Kind.CPU) {
+        Set<Device> devices = profile.devices();
+        if (!devices.isEmpty() && devices.stream().allMatch(d -> d.kind() == Device.Kind.CPU)) {
             LOG.info("profile: measuring the CPU roofs (about 2 s)");
             peaks = Calibration.measure().peaks();
         }

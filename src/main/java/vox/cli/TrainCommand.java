@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result r = new Trainer(cfg, src, dir, System.err)
                 .run(resume, stopAfter == null ? steps : stopAfter);
         printTable(r);
-        prof.finish(device, r.runDir(), System.out);
+        prof.finish(r.runDir(), System.out);
         return 0;
     }
 

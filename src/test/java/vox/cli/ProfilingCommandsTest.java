@@ -85,7 +85,7 @@ class ProfilingCommandsTest {
         Autograd.backward(Arith.sum(Conv.conv3d(x, w, null, new int[] {1}, new int[] {1})));
         Profiler.stepEnd();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.finish("cpu", tmp, new PrintStream(out, true, StandardCharsets.UTF_8));
+        p.finish(tmp, new PrintStream(out, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
 
         assertFalse(Profiler.active(), "the profiler is off afterwards");

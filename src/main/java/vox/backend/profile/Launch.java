@@ -1,10 +1,13 @@
 package vox.backend.profile;
 
+import vox.tensor.Device;
+
 /**
  * One primitive launch as the profiler saw it.
  *
  * @param primitive  the {@code Backend} method ("conv3dForward")
  * @param label      the autograd op that launched it
+ * @param device     the device it ran on
  * @param track      backend and queue it ran on ("cpu", "opencl:0 (...) queue 0")
  * @param shapes     the shapes it worked on, for logs and the trace
  * @param startNs    host clock ({@link System#nanoTime()}) at the launch
@@ -15,7 +18,8 @@ package vox.backend.profile;
  * @param memCurrent allocator bytes in use after the launch
  * @param memPeak    allocator peak bytes after the launch
  */
-public record Launch(String primitive, OpContext.Label label, String track, String shapes,
+public record Launch(String primitive, OpContext.Label label, Device device, String track,
+                     String shapes,
                      long startNs, long durationNs, double flops, double bytes,
                      long memCurrent, long memPeak) {
 

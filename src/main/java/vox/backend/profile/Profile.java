@@ -3,8 +3,11 @@ package vox.backend.profile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import vox.tensor.Device;
 
 /**
  * What one profiling session recorded: totals per (op, primitive) and per
@@ -26,6 +29,7 @@ public final class Profile {
     private final Totals outside = new Totals("", "", "", false);
     private final List<Launch> trace = new ArrayList<>();
     private final List<long[]> steps = new ArrayList<>();
+    private final Set<Device> devices = new LinkedHashSet<>();
     private long dropped;
     private long launches;
     private long peakBytes;
@@ -128,6 +132,7 @@ public final class Profile {
 
     synchronized void add(Launch l) {
         launches++;
+        devices.add(l.device());
         peakBytes = Math.max(peakBytes, l.memPeak());
         if (trace.size() < traceLimit) {
             trace.add(l);
@@ -201,6 +206,11 @@ public final class Profile {
     /** Launches not kept for the trace because the limit was reached. */
     public synchronized long droppedFromTrace() {
         return dropped;
+    }
+
+    /** The devices that launches ran on. */
+    public synchronized Set<Device> devices() {
+        return Set.copyOf(devices);
     }
 
     public synchronized long launches() {

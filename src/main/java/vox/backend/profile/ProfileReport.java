@@ -61,9 +61,12 @@ public final class ProfileReport {
         }
         sb.append(String.format(Locale.ROOT, "Allocator peak %.1f MiB%n",
                 p.peakBytes() / (1024.0 * 1024.0)));
-        sb.append(peaks == null ? "Roofs: not measured for this device%n".formatted()
-                : String.format(Locale.ROOT, "Roofs: %.1f GFLOP/s, %.1f GB/s (%s)%n",
-                peaks.gflops(), peaks.gbPerSecond(), peaks.source()));
+        if (peaks == null) {
+            sb.append(String.format("Roofs: not measured for this device%n"));
+        } else {
+            sb.append(String.format(Locale.ROOT, "Roofs: %.1f GFLOP/s, %.1f GB/s (%s)%n",
+                    peaks.gflops(), peaks.gbPerSecond(), peaks.source()));
+        }
         for (Profile.Section s : Profile.Section.values()) {
             List<Profile.Totals> part = rows.stream().filter(t -> t.section() == s).toList();
             if (part.isEmpty()) {

@@ -78,7 +78,8 @@ public final class ProfilingBackend implements Backend {
         }
         MemoryStats m = inner.memoryStats();
         KernelCost.Cost cost = costOf.get();
-        Launch l = new Launch(primitive, label, track, shapes.get(), start, nanos,
+        Launch l = new Launch(primitive, label, inner.device(), track, shapes.get(), start,
+                nanos,
                 cost.flops(), cost.bytes(), m.currentBytes(), m.peakBytes());
         if (p != null) {
             p.add(l);

@@ -236,10 +236,12 @@ class ProfilerTest {
         OpContext.Label conv = new OpContext.Label("conv3d", false);
         OpContext.Label convBack = new OpContext.Label("conv3d.backward", true);
         // 2 ms and 4e9 FLOP: 2000 GFLOP/s; 1 ms and 1e6 bytes: 1 GB/s.
-        p.add(new Launch("conv3dForward", conv, "cpu", "", 0, 2_000_000, 4e9, 0, 0, 0));
-        p.add(new Launch("conv3dBackwardData", convBack, "cpu", "", 0, 1_000_000, 0, 1e6,
+        p.add(new Launch("conv3dForward", conv, Device.CPU, "cpu", "", 0, 2_000_000, 4e9, 0,
                 0, 0));
-        p.add(new Launch("conv3dForward", conv, "cpu", "", 0, 2_000_000, 4e9, 0, 0, 5L << 20));
+        p.add(new Launch("conv3dBackwardData", convBack, Device.CPU, "cpu", "", 0, 1_000_000,
+                0, 1e6, 0, 0));
+        p.add(new Launch("conv3dForward", conv, Device.CPU, "cpu", "", 0, 2_000_000, 4e9, 0,
+                0, 5L << 20));
         p.stepEnd();
         String t = ProfileReport.table(p, new Peaks(4000, 10, "test roofs"));
         assertTrue(t.contains("Allocator peak 5.0 MiB"), t);
