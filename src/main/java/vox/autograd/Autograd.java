@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import vox.backend.Backend;
 import vox.backend.BinaryOp;
 import vox.backend.Backends;
+import vox.backend.profile.OpContext;
 import vox.tensor.GradNode;
 import vox.tensor.Tensor;
 
@@ -70,6 +71,7 @@ public final class Autograd {
                     + " does not depend on any tensor that requires a gradient");
         }
         List<Tensor> order = topologicalOrder(root);
+        OpContext.enter(OpContext.ACCUMULATE); // the seed; cleared at the end
         accumulate(root, seed.get());
         try (var off = Grad.noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -80,7 +82,14 @@ public final class Autograd {
                     continue;
                 }
                 Tensor[] inputs = node.inputs();
-                Tensor[] grads = node.backward(dOut);
+                Tensor[] grads;
+                Object label = OpContext.enterBackward(node.opName());
+                try {
+                    grads = node.backward(dOut);
+                } finally {
+                    OpContext.exit(label);
+                }
+                Object accumulating = OpContext.enter(OpContext.ACCUMULATE);
                 Map<Tensor, Boolean> given = new IdentityHashMap<>();
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
@@ -105,6 +114,7 @@ public final class Autograd {
                     }
                     accumulate(inputs[j], grads[j]);
                 }
+                OpContext.exit(accumulating);
                 // An intermediate's gradient is not needed once propagated.
                 t.setGrad(null);
                 if (!dOut.isClosed() && !isInput(dOut, grads)) {
@@ -112,6 +122,8 @@ public final class Autograd {
                 }
                 t.setGradNode(null);
             }
+        } finally {
+            OpContext.clear();
         }
     }
 

@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import vox.backend.profile.Profiler;
 import vox.tensor.Device;
 import vox.tensor.Tensor;
 
 /**
  * Finds backends and keeps one open instance per device, so that a tensor's
  * device always leads back to the backend that owns its memory.
+ *
+ * <p>While the kernel profiler is on ({@link Profiler#active()}), every
+ * backend handed out is its {@code ProfilingBackend}, so that all launches
+ * are timed; while it is off, backends are handed out as they are.
  */
 public final class Backends {
     private static final Logger LOG = Logger.getLogger(Backends.class.getName());
@@ -72,7 +77,7 @@ public final class Backends {
                 if (why == null && p.preferredForAuto()) {
                     Backend b = register(p.create(0));
                     LOG.info("device auto: chose " + b.description());
-                    return b;
+                    return Profiler.wrap(b);
                 }
                 if (why != null) {
                     LOG.fine("device auto: " + p.name() + " unavailable: " + why);
@@ -87,10 +92,10 @@ public final class Backends {
         }
         for (Backend b : OPEN.values()) {
             if (b.device().kind().name().equalsIgnoreCase(name) && b.device().index() == index) {
-                return b;
+                return Profiler.wrap(b);
             }
         }
-        return register(p.create(index));
+        return Profiler.wrap(register(p.create(index)));
     }
 
     private static synchronized Backend register(Backend b) {
@@ -107,7 +112,7 @@ public final class Backends {
             }
             throw new IllegalStateException("no open backend for device " + device);
         }
-        return b;
+        return Profiler.wrap(b);
     }
 
     public static Backend of(Tensor t) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Tensor engine and cascaded 3D V-Net for organ segmentation in CT.",
         subcommands = {TrainCommand.class, PredictCommand.class, PhantomCommand.class,
             EvaluateCommand.class, CompareCommand.class, InfoCommand.class,
-            DevicesCommand.class, ExperimentCommand.class,
+            DevicesCommand.class, ExperimentCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -111,6 +111,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Phantom: held-out validation cases.")
     int valCases;
 
+    @Option(names = "--profile",
+            description = "Time every kernel launch; print a table per op and write it,"
+                    + " profile-kernels.csv and trace.json to the run folder (also"
+                    + " VOX_PROFILE=1).")
+    boolean profile;
+
+    @Option(names = "--log-kernels",
+            description = "Log one line per kernel launch: name, shapes, time, GFLOP/s,"
+                    + " GB/s (also VOX_KERNEL_LOG=1).")
+    boolean logKernels;
+
     @Override
     public Integer call() throws IOException {
         SkipMode s = skips;
@@ -135,9 +146,11 @@ final class TrainCommand implements Callable<Integer> {
                 validateEvery, includeBackground, 1e-5f, device);
         Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset);
+        Profiling prof = Profiling.begin(profile, logKernels);
         Trainer.Result r = new Trainer(cfg, src, dir, System.err)
                 .run(resume, stopAfter == null ? steps : stopAfter);
         printTable(r);
+        prof.finish(r.runDir(), System.out);
         return 0;
     }
 

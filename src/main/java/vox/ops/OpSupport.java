@@ -2,6 +2,7 @@ package vox.ops;
 
 import vox.backend.Backend;
 import vox.backend.Backends;
+import vox.backend.profile.OpContext;
 import vox.tensor.Tensor;
 
 /** Device checks shared by every op. */
@@ -9,8 +10,13 @@ final class OpSupport {
     private OpSupport() {
     }
 
-    /** The backend that owns all of {@code ts}; mixing devices is an error naming both. */
+    /**
+     * The backend that owns all of {@code ts}; mixing devices is an error
+     * naming both. Every op calls it first, so it also tells the profiler
+     * which op the following launches belong to.
+     */
     static Backend backend(String op, Tensor... ts) {
+        OpContext.forward(op);
         Tensor first = null;
         for (Tensor t : ts) {
             if (t == null) {

@@ -19,6 +19,7 @@ import vox.autograd.Grad;
 import vox.autograd.NonFiniteException;
 import vox.backend.Backend;
 import vox.backend.Backends;
+import vox.backend.profile.Profiler;
 import vox.model.CascadedVNet;
 import vox.nn.Adam;
 import vox.nn.LrSchedule;
@@ -129,7 +130,9 @@ public final class Trainer {
             float lr = schedule.at(step, cfg.steps());
             adam.setLearningRate(lr);
             long ts = System.nanoTime();
+            Profiler.stepBegin(step);
             float[] losses = trainStep(be, model, adam, step);
+            Profiler.stepEnd();
             double seconds = (System.nanoTime() - ts) / 1e9;
             progress.update(step, String.format(Locale.ROOT, "loss %.4f", losses[0]));
 
