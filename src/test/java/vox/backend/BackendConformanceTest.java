@@ -27,7 +27,7 @@ import vox.tensor.Tensor;
  *
  * <p>A backend that is unavailable is skipped with its reason, except that
  * with {@code VOX_REQUIRE_OPENCL=1} a missing or unavailable OpenCL backend
- * fails.
+ * fails, and likewise CUDA with {@code VOX_REQUIRE_CUDA=1}.
  */
 class BackendConformanceTest {
     /** Relative error allowed for fp32 paths. */
@@ -43,6 +43,21 @@ class BackendConformanceTest {
         return "1".equals(System.getenv("VOX_REQUIRE_OPENCL"));
     }
 
+    static boolean cudaRequired() {
+        return "1".equals(System.getenv("VOX_REQUIRE_CUDA"));
+    }
+
+    /** The environment variable that makes backend {@code name} required, or null. */
+    static String requiredBy(String name) {
+        if (name.equals("opencl") && openclRequired()) {
+            return "VOX_REQUIRE_OPENCL=1";
+        }
+        if (name.equals("cuda") && cudaRequired()) {
+            return "VOX_REQUIRE_CUDA=1";
+        }
+        return null;
+    }
+
     static Stream<String> backends() {
         List<String> names = new ArrayList<>();
         for (BackendProvider p : Backends.providers()) {
@@ -50,6 +65,9 @@ class BackendConformanceTest {
         }
         if (openclRequired() && !names.contains("opencl")) {
             names.add("opencl"); // fails in open(): required but absent
+        }
+        if (cudaRequired() && !names.contains("cuda")) {
+            names.add("cuda");
         }
         return names.stream();
     }
@@ -61,15 +79,15 @@ class BackendConformanceTest {
                 provider = p;
             }
         }
-        boolean required = name.equals("opencl") && openclRequired();
+        String required = requiredBy(name);
         if (provider == null) {
-            fail("backend '" + name + "' is required (VOX_REQUIRE_OPENCL=1)"
+            fail("backend '" + name + "' is required (" + required + ")"
                     + " but no provider of that name is on the class path");
         }
         String why = provider.unavailableReason();
         if (why != null) {
-            if (required) {
-                fail("backend '" + name + "' is required (VOX_REQUIRE_OPENCL=1)"
+            if (required != null) {
+                fail("backend '" + name + "' is required (" + required + ")"
                         + " but unavailable: " + why);
             }
             assumeTrue(false, "skipping backend '" + name + "': " + why);
