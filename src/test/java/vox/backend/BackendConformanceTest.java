@@ -58,10 +58,18 @@ class BackendConformanceTest {
         return null;
     }
 
+    /**
+     * Every provider's name, or only those listed in the system property
+     * {@code vox.test.backends} (comma-separated, e.g. "cuda").
+     */
     static Stream<String> backends() {
+        String only = System.getProperty("vox.test.backends", "").trim();
+        List<String> wanted = only.isEmpty() ? null : List.of(only.split("\\s*,\\s*"));
         List<String> names = new ArrayList<>();
         for (BackendProvider p : Backends.providers()) {
-            names.add(p.name());
+            if (wanted == null || wanted.contains(p.name())) {
+                names.add(p.name());
+            }
         }
         if (openclRequired() && !names.contains("opencl")) {
             names.add("opencl"); // fails in open(): required but absent
