@@ -22,12 +22,12 @@ mvn -q -B test-compile
 
 rm -rf "$out"
 mkdir -p "$out"
-# JRE modules: what vox and its libraries use (checked with jdeps), plus
-# jdk.incubator.vector for the CPU backend.
-modules=java.base,java.desktop,java.logging,java.management,java.sql,java.xml,\
-jdk.incubator.vector,jdk.unsupported,java.naming,java.scripting,jdk.management
+# JRE modules: what `jdeps --print-module-deps` lists for vox-all.jar and the
+# JUnit console jar (java.compiler is picocli's annotation processor: not needed).
+modules=java.base,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported
 jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --compress=2 --output "$out/jre"
+    --strip-native-debug-symbols=exclude-debuginfo-files --compress=2 \
+    --output "$out/jre"
 cp target/vox-all.jar "$out/"
 cp -r target/test-classes "$out/test-classes"
 mvn -q -B dependency:copy -Dartifact="$junit_console" -DoutputDirectory="$out" \

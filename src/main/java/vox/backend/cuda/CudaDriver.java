@@ -84,7 +84,9 @@ final class CudaDriver {
             }
             devices = List.copyOf(list);
         } catch (LinkageError e) {
-            reason = "no CUDA driver (libcuda.so.1 not found: " + e.getMessage() + ")";
+            // JCuda's message spans many lines with stack traces: keep the first.
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            reason = "no CUDA driver (libcuda.so.1 not found: " + first.trim() + ")";
         } catch (CudaException e) {
             reason = "the CUDA driver failed: " + e.getMessage();
         }
