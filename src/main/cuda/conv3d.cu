@@ -49,6 +49,20 @@
  */
 #include "vox_portable.h"
 
+/*
+ * CONV_SUFFIX, when defined, is appended to the three entry-point names,
+ * so that the CUDA build can hold several variants in one module (see
+ * scripts/build-fatbin.sh). Each #include of this file is one variant:
+ * the macros it defines are undefined again at the end.
+ */
+#ifdef CONV_SUFFIX
+#define CONV_CAT2(a, b) a##b
+#define CONV_CAT(a, b) CONV_CAT2(a, b)
+#define CONV_NAME(base) CONV_CAT(base, CONV_SUFFIX)
+#else
+#define CONV_NAME(base) base
+#endif
+
 #ifndef CONV_TM
 #define CONV_TM 64
 #endif
@@ -171,7 +185,7 @@ DEVICE_FN void conv_zero(float acc[CONV_RM][CONV_RN])
  * y = conv(x, wgt) + bias. A[i][r] = x at the input voxel that tap r/C
  * of output voxel i reads, channel r%C; B[r][k] = wgt[k*R + r].
  */
-KERNEL_WG(CONV_THREADS) conv3d_forward(
+KERNEL_WG(CONV_THREADS) CONV_NAME(conv3d_forward)(
         const GLOBAL float* RESTRICT x,
         const GLOBAL float* RESTRICT wgt,
         const GLOBAL float* RESTRICT bias,   /* (K), read when hasBias != 0 */
@@ -276,7 +290,7 @@ KERNEL_WG(CONV_THREADS) conv3d_forward(
  * A[i][r] = dY at that output voxel, channel r%K, tap r/K of the phase;
  * B[r][c] = wgt[k, tap, c].
  */
-KERNEL_WG(CONV_THREADS) conv3d_backward_data(
+KERNEL_WG(CONV_THREADS) CONV_NAME(conv3d_backward_data)(
         const GLOBAL float* RESTRICT dY,
         const GLOBAL float* RESTRICT wgt,
         GLOBAL float* RESTRICT dX,
@@ -412,7 +426,7 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_data(
  * part[split, k, tap, c] = sum_m dY[m, k] * x[in(m, tap), c].
  * A[(tap, c)][m] = x gathered, B[m][k] = dY[m*K + k].
  */
-KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
+KERNEL_WG(CONV_THREADS) CONV_NAME(conv3d_backward_weight)(
         const GLOBAL float* RESTRICT x,
         const GLOBAL float* RESTRICT dY,
         GLOBAL float* RESTRICT part,   /* (splits, K, KD, KH, KW, C) */
@@ -509,3 +523,19 @@ KERNEL_WG(CONV_THREADS) conv3d_backward_weight(
         }
     }
 }
+
+/* Undefine this file's macros so that it can be included again. */
+#undef CONV_NAME
+#undef CONV_TY
+#undef CONV_TX
+#undef CONV_THREADS
+#undef CONV_LDA
+#undef CONV_LDB
+#undef FIX_KD
+#undef FIX_KH
+#undef FIX_KW
+#undef FIX_SD
+#undef FIX_SH
+#undef FIX_SW
+#undef CONV_SPECIALISE
+#undef CONV_GEOMETRY

@@ -99,10 +99,42 @@ typedef long long i64;
 /*
  * Fixed-order tree sum over the rows of q tables held in local memory:
  * buf[j * VX_BLOCK + row * lanes + lane], rows * lanes == VX_BLOCK, rows
- * a power of two. Leaves the sums in row 0 of each table. Every work-item
- * of the group must call it (it holds barriers); the pairing of terms is
- * fixed, so the result is the same on every run.
+ * a power of two. Leaves the sums in row 0 of each table (other rows hold
+ * partial values). Every work-item of the group must call it (it holds
+ * barriers); the pairing of terms is fixed, so the result is the same on
+ * every run.
+ *
+ * CUDA fast path (VOX_CUDA_FAST, set by scripts/build-fatbin.sh): the
+ * steps with s < 32 run in warp 0 with shuffles instead of barriers. Each
+ * step still adds element tid + s to element tid, so row 0 holds the
+ * same bits as the portable path.
  */
+#if defined(__CUDACC__) && defined(VOX_CUDA_FAST) && VX_BLOCK >= 64
+DEVICE_FN void vx_tree_sum(LOCAL_PTR float* buf, int tid, int lanes, int q) {
+    int s = VX_BLOCK / 2;
+    for (; s >= lanes && s >= 32; s /= 2) {
+        BARRIER();
+        if (tid < s) {
+            for (int j = 0; j < q; j++) {
+                buf[j * VX_BLOCK + tid] += buf[j * VX_BLOCK + tid + s];
+            }
+        }
+    }
+    BARRIER();
+    if (s >= lanes) {
+        if (tid < 32) {
+            for (int j = 0; j < q; j++) {
+                float v = buf[j * VX_BLOCK + tid];
+                for (int t = s; t >= lanes; t /= 2) {
+                    v += __shfl_down_sync(0xffffffffu, v, t);
+                }
+                buf[j * VX_BLOCK + tid] = v;
+            }
+        }
+        BARRIER();
+    }
+}
+#else
 DEVICE_FN void vx_tree_sum(LOCAL_PTR float* buf, int tid, int lanes, int q) {
     for (int s = VX_BLOCK / 2; s >= lanes; s /= 2) {
         BARRIER();
@@ -114,5 +146,6 @@ DEVICE_FN void vx_tree_sum(LOCAL_PTR float* buf, int tid, int lanes, int q) {
     }
     BARRIER();
 }
+#endif
 
 #endif /* VOX_PORTABLE_H */

@@ -27,7 +27,7 @@ import vox.tensor.Tensor;
  *
  * <p>A backend that is unavailable is skipped with its reason, except that
  * with {@code VOX_REQUIRE_OPENCL=1} a missing or unavailable OpenCL backend
- * fails.
+ * fails, and likewise CUDA with {@code VOX_REQUIRE_CUDA=1}.
  */
 class BackendConformanceTest {
     /** Relative error allowed for fp32 paths. */
@@ -43,13 +43,39 @@ class BackendConformanceTest {
         return "1".equals(System.getenv("VOX_REQUIRE_OPENCL"));
     }
 
+    static boolean cudaRequired() {
+        return "1".equals(System.getenv("VOX_REQUIRE_CUDA"));
+    }
+
+    /** The environment variable that makes backend {@code name} required, or null. */
+    static String requiredBy(String name) {
+        if (name.equals("opencl") && openclRequired()) {
+            return "VOX_REQUIRE_OPENCL=1";
+        }
+        if (name.equals("cuda") && cudaRequired()) {
+            return "VOX_REQUIRE_CUDA=1";
+        }
+        return null;
+    }
+
+    /**
+     * Every provider's name, or only those listed in the system property
+     * {@code vox.test.backends} (comma-separated, e.g. "cuda").
+     */
     static Stream<String> backends() {
+        String only = System.getProperty("vox.test.backends", "").trim();
+        List<String> wanted = only.isEmpty() ? null : List.of(only.split("\\s*,\\s*"));
         List<String> names = new ArrayList<>();
         for (BackendProvider p : Backends.providers()) {
-            names.add(p.name());
+            if (wanted == null || wanted.contains(p.name())) {
+                names.add(p.name());
+            }
         }
         if (openclRequired() && !names.contains("opencl")) {
             names.add("opencl"); // fails in open(): required but absent
+        }
+        if (cudaRequired() && !names.contains("cuda")) {
+            names.add("cuda");
         }
         return names.stream();
     }
@@ -61,15 +87,15 @@ class BackendConformanceTest {
                 provider = p;
             }
         }
-        boolean required = name.equals("opencl") && openclRequired();
+        String required = requiredBy(name);
         if (provider == null) {
-            fail("backend '" + name + "' is required (VOX_REQUIRE_OPENCL=1)"
+            fail("backend '" + name + "' is required (" + required + ")"
                     + " but no provider of that name is on the class path");
         }
         String why = provider.unavailableReason();
         if (why != null) {
-            if (required) {
-                fail("backend '" + name + "' is required (VOX_REQUIRE_OPENCL=1)"
+            if (required != null) {
+                fail("backend '" + name + "' is required (" + required + ")"
                         + " but unavailable: " + why);
             }
             assumeTrue(false, "skipping backend '" + name + "': " + why);
