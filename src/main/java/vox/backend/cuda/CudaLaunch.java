@@ -17,6 +17,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
+import vox.backend.kernels.KernelLaunch;
 
 /**
  * One kernel launch: arguments in the order of the kernel's parameters,
@@ -26,7 +27,7 @@ import jcuda.driver.CUstream;
  * the same kernels with the same geometry. Launches are asynchronous on
  * the backend's one stream.
  */
-final class CudaLaunch {
+final class CudaLaunch implements KernelLaunch<CUdeviceptr> {
     private static final Logger LOG = Logger.getLogger(CudaLaunch.class.getName());
 
     private final CUstream stream;
@@ -43,29 +44,34 @@ final class CudaLaunch {
         this.profile = profile;
     }
 
-    CudaLaunch mem(CUdeviceptr p) {
+    @Override
+    public CudaLaunch mem(CUdeviceptr p) {
         args.add(Pointer.to(p));
         return this;
     }
 
-    CudaLaunch i(int v) {
+    @Override
+    public CudaLaunch i(int v) {
         args.add(Pointer.to(new int[] {v}));
         return this;
     }
 
     /** A 64-bit integer argument (i64 in the kernels). */
-    CudaLaunch l(long v) {
+    @Override
+    public CudaLaunch l(long v) {
         args.add(Pointer.to(new long[] {v}));
         return this;
     }
 
-    CudaLaunch f(float v) {
+    @Override
+    public CudaLaunch f(float v) {
         args.add(Pointer.to(new float[] {v}));
         return this;
     }
 
     /** Launches over {@code global} threads in blocks of {@code local} (1 to 3 dims). */
-    void run(long[] global, long[] local) {
+    @Override
+    public void run(long[] global, long[] local) {
         int[] grid = {1, 1, 1};
         int[] block = {1, 1, 1};
         for (int d = 0; d < global.length; d++) {

@@ -8,6 +8,7 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import vox.backend.kernels.DeviceBuffer;
 import vox.tensor.Device;
 import vox.tensor.Storage;
 
@@ -18,7 +19,7 @@ import vox.tensor.Storage;
  * Release returns the block to the pool; a storage that becomes
  * unreachable without release is returned by a {@link Cleaner}.
  */
-final class CudaStorage implements Storage {
+final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final CudaBackend owner;
@@ -64,6 +65,11 @@ final class CudaStorage implements Storage {
             throw new IllegalStateException("CUDA tensor memory was already released");
         }
         return handle.ptr;
+    }
+
+    @Override
+    public CUdeviceptr handle() {
+        return ptr();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jocl.Pointer;
 import org.jocl.cl_mem;
+import vox.backend.kernels.DeviceBuffer;
 import vox.tensor.Device;
 import vox.tensor.Storage;
 
@@ -16,7 +17,7 @@ import vox.tensor.Storage;
  * Release returns the buffer to the pool; a storage that becomes
  * unreachable without release is returned by a {@link Cleaner}.
  */
-final class ClStorage implements Storage {
+final class ClStorage implements Storage, DeviceBuffer<cl_mem> {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final OpenClBackend owner;
@@ -62,6 +63,11 @@ final class ClStorage implements Storage {
             throw new IllegalStateException("OpenCL tensor memory was already released");
         }
         return handle.mem;
+    }
+
+    @Override
+    public cl_mem handle() {
+        return mem();
     }
 
     @Override

@@ -17,13 +17,14 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
+import vox.backend.kernels.KernelLaunch;
 
 /**
  * One kernel launch: arguments in order, then {@link #run}. Launches are
  * asynchronous; the backend serialises them (one queue, synchronized
  * methods), so a kernel object's arguments are never set by two threads.
  */
-final class Launch {
+final class Launch implements KernelLaunch<cl_mem> {
     private static final Logger LOG = Logger.getLogger(Launch.class.getName());
 
     private final cl_command_queue queue;
@@ -40,19 +41,23 @@ final class Launch {
         this.profile = profile;
     }
 
-    Launch mem(cl_mem m) {
+    @Override
+    public Launch mem(cl_mem m) {
         return set(Sizeof.cl_mem, Pointer.to(m));
     }
 
-    Launch i(int v) {
+    @Override
+    public Launch i(int v) {
         return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
     }
 
-    Launch l(long v) {
+    @Override
+    public Launch l(long v) {
         return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
     }
 
-    Launch f(float v) {
+    @Override
+    public Launch f(float v) {
         return set(Sizeof.cl_float, Pointer.to(new float[] {v}));
     }
 
@@ -64,7 +69,8 @@ final class Launch {
     }
 
     /** Enqueues over {@code global} work-items in groups of {@code local} (1 to 3 dims). */
-    void run(long[] global, long[] local) {
+    @Override
+    public void run(long[] global, long[] local) {
         cl_event event = profile ? new cl_event() : null;
         ClStatus.check(clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local,
                 0, null, event), "clEnqueueNDRangeKernel", name, global, local);
