@@ -4,56 +4,23 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
-import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
-import vox.backend.kernels.DeviceBuffer;
+import vox.backend.kernels.PooledStorage;
 import vox.tensor.Device;
-import vox.tensor.Storage;
 
 /**
  * Float32 memory in one block of a {@link CudaBackend}'s pool. Writes are
  * queued on the backend's stream (the driver copies pageable memory out
  * before the call returns); reads wait for every launch before them.
- * Release returns the block to the pool; a storage that becomes
- * unreachable without release is returned by a {@link Cleaner}.
+ * Release returns the block to the pool ({@link PooledStorage}).
  */
-final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
-    private static final Cleaner CLEANER = Cleaner.create();
-
+final class CudaStorage extends PooledStorage<CUdeviceptr> {
     private final CudaBackend owner;
-    private final long numel;
-    private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
-
-    /** The part that the cleaner keeps: it must not refer to the storage. */
-    private static final class Handle implements Runnable {
-        final CUdeviceptr ptr;
-        final long bucketBytes;
-        final CudaMemoryPool pool;
-        final AtomicBoolean released = new AtomicBoolean();
-
-        Handle(CUdeviceptr ptr, long bucketBytes, CudaMemoryPool pool) {
-            this.ptr = ptr;
-            this.bucketBytes = bucketBytes;
-            this.pool = pool;
-        }
-
-        @Override
-        public void run() {
-            if (released.compareAndSet(false, true)) {
-                pool.release(ptr, bucketBytes);
-            }
-        }
-    }
 
     CudaStorage(CudaBackend owner, CudaMemoryPool pool, long numel, String what) {
+        super(pool, numel, 4L * Math.max(1, numel), what, "CUDA");
         this.owner = owner;
-        this.numel = numel;
-        long bytes = 4L * Math.max(1, numel);
-        this.handle = new Handle(pool.acquire(bytes, what), CudaMemoryPool.bucket(bytes), pool);
-        this.cleanable = CLEANER.register(this, handle);
     }
 
     CudaBackend owner() {
@@ -61,15 +28,7 @@ final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
     }
 
     CUdeviceptr ptr() {
-        if (handle.released.get()) {
-            throw new IllegalStateException("CUDA tensor memory was already released");
-        }
-        return handle.ptr;
-    }
-
-    @Override
-    public CUdeviceptr handle() {
-        return ptr();
+        return handle();
     }
 
     @Override
@@ -78,13 +37,8 @@ final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
     }
 
     @Override
-    public long numel() {
-        return numel;
-    }
-
-    @Override
     public void write(float[] src) {
-        long n = Math.min(src.length, numel);
+        long n = Math.min(src.length, numel());
         synchronized (owner) {
             owner.bind();
             CudaStatus.check(cuMemcpyHtoDAsync(ptr(), Pointer.to(src), 4L * n, owner.stream()),
@@ -97,7 +51,7 @@ final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
 
     @Override
     public void read(float[] dst) {
-        long n = Math.min(dst.length, numel);
+        long n = Math.min(dst.length, numel());
         synchronized (owner) {
             owner.bind();
             CudaStatus.check(cuMemcpyDtoHAsync(Pointer.to(dst), ptr(), 4L * n, owner.stream()),
@@ -105,15 +59,5 @@ final class CudaStorage implements Storage, DeviceBuffer<CUdeviceptr> {
             CudaStatus.check(cuStreamSynchronize(owner.stream()), "cuStreamSynchronize"
                     + " after a copy of " + n + " floats to the host");
         }
-    }
-
-    @Override
-    public void release() {
-        cleanable.clean();
-    }
-
-    @Override
-    public boolean isReleased() {
-        return handle.released.get();
     }
 }

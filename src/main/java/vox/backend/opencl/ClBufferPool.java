@@ -26,11 +26,6 @@ final class ClBufferPool extends BucketPool<cl_mem> {
         this.maxAllocBytes = maxAllocBytes;
     }
 
-    /** A buffer of at least {@code bytes}; its size is {@link #bucket}(bytes). */
-    cl_mem acquire(long bytes) {
-        return acquire(bytes, "a buffer");
-    }
-
     @Override
     protected void checkSize(long size, long bytes) {
         if (size > maxAllocBytes) {
