@@ -7,7 +7,6 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import vox.backend.kernels.PooledStorage;
-import vox.tensor.Device;
 
 /**
  * Float32 memory in one block of a {@link CudaBackend}'s pool. Writes are
@@ -15,16 +14,9 @@ import vox.tensor.Device;
  * before the call returns); reads wait for every launch before them.
  * Release returns the block to the pool ({@link PooledStorage}).
  */
-final class CudaStorage extends PooledStorage<CUdeviceptr> {
-    private final CudaBackend owner;
-
+final class CudaStorage extends PooledStorage<CUdeviceptr, CudaBackend> {
     CudaStorage(CudaBackend owner, CudaMemoryPool pool, long numel, String what) {
-        super(pool, numel, 4L * Math.max(1, numel), what, "CUDA");
-        this.owner = owner;
-    }
-
-    CudaBackend owner() {
-        return owner;
+        super(owner, pool, numel, 4L * Math.max(1, numel), what, "CUDA");
     }
 
     CUdeviceptr ptr() {
@@ -32,13 +24,9 @@ final class CudaStorage extends PooledStorage<CUdeviceptr> {
     }
 
     @Override
-    public Device device() {
-        return owner.device();
-    }
-
-    @Override
     public void write(float[] src) {
         long n = Math.min(src.length, numel());
+        CudaBackend owner = owner();
         synchronized (owner) {
             owner.bind();
             CudaStatus.check(cuMemcpyHtoDAsync(ptr(), Pointer.to(src), 4L * n, owner.stream()),
@@ -52,6 +40,7 @@ final class CudaStorage extends PooledStorage<CUdeviceptr> {
     @Override
     public void read(float[] dst) {
         long n = Math.min(dst.length, numel());
+        CudaBackend owner = owner();
         synchronized (owner) {
             owner.bind();
             CudaStatus.check(cuMemcpyDtoHAsync(Pointer.to(dst), ptr(), 4L * n, owner.stream()),

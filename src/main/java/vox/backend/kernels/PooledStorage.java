@@ -2,6 +2,7 @@ package vox.backend.kernels;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
+import vox.tensor.Device;
 import vox.tensor.Storage;
 
 /**
@@ -11,10 +12,13 @@ import vox.tensor.Storage;
  * from the host through its API.
  *
  * @param <B> the API's buffer handle
+ * @param <O> the backend that owns the storage
  */
-public abstract class PooledStorage<B> implements Storage, DeviceBuffer<B> {
+public abstract class PooledStorage<B, O extends KernelBackend<B>>
+        implements Storage, DeviceBuffer<B> {
     private static final Cleaner CLEANER = Cleaner.create();
 
+    private final O owner;
     private final long numel;
     private final String api;
     private final Handle<B> handle;
@@ -42,14 +46,16 @@ public abstract class PooledStorage<B> implements Storage, DeviceBuffer<B> {
     }
 
     /**
+     * @param owner the backend whose device holds the memory
      * @param pool where the buffer comes from and goes back to
      * @param numel the float count
      * @param bytes the bytes to ask the pool for
      * @param what names the memory in an out-of-memory message
      * @param api the API's name in the error on use after release ("OpenCL", "CUDA")
      */
-    protected PooledStorage(BucketPool<B> pool, long numel, long bytes, String what,
+    protected PooledStorage(O owner, BucketPool<B> pool, long numel, long bytes, String what,
                             String api) {
+        this.owner = owner;
         this.numel = numel;
         this.api = api;
         this.handle = new Handle<>(pool.acquire(bytes, what), BucketPool.bucket(bytes), pool);
@@ -62,6 +68,16 @@ public abstract class PooledStorage<B> implements Storage, DeviceBuffer<B> {
             throw new IllegalStateException(api + " tensor memory was already released");
         }
         return handle.buffer;
+    }
+
+    /** The backend whose device holds the memory. */
+    public O owner() {
+        return owner;
+    }
+
+    @Override
+    public Device device() {
+        return owner.device();
     }
 
     @Override
