@@ -19,22 +19,26 @@ import vox.backend.Conv3dSpec;
  * <b>Forward.</b> Threads take whole output rows (n, od, oh). For a row,
  * the input rows its receptive field touches are copied into a small
  * per-thread buffer padded with zeros along W (no im2col: at most KD * KH
- * rows). Along such a row, the (KW, C) values one output voxel reads are
- * contiguous, for any stride. Weights are repacked as (K blocks, KD, KH,
- * KW, C, block) so that one block of output channels is one or two
- * vectors. The micro-kernels of {@link ConvKernels} then reduce over (taps,
- * C) with R voxels times one channel block in registers. Taps whose input
- * row lies outside the volume along D or H are skipped; along W they read
- * the buffer's zeros. A row shorter than a multiple of R ends with a tile
- * that overlaps the one before it, rewriting a few voxels with identical
- * values.
+ * rows, and a row already held for the previous output row is not copied
+ * again); with no W padding the kernels read x in place. Along such a row,
+ * the (KW, C) values one output voxel reads are contiguous, for any
+ * stride. Weights are repacked as (K blocks, KD, KH, KW, C, block) so that
+ * one block of output channels is one or two vectors. The micro-kernels of
+ * {@link ConvKernels} then reduce over (taps, C) with a tile of output
+ * voxels times one channel block in registers; for three-wide kernels
+ * with one vector of channels, each input value is broadcast once for the
+ * three outputs it feeds. Taps whose input row lies outside the volume
+ * along D or H are skipped; along W they read the buffer's zeros. A row
+ * that is not a multiple of the tile ends with a tile that overlaps the
+ * one before it, rewriting a few voxels with identical values.
  *
  * <b>Backward-data.</b> For unit stride it is the forward convolution of
  * dY with the weights flipped and transposed and padding K - 1 - pad. When
  * the kernel equals the stride and there is no padding (the 2x2x2 stride-2
  * down-sampling) the taps do not overlap, and it is one 1x1x1 convolution
  * from K to (KD, KH, KW, C) channels whose outputs scatter to the input
- * voxels. Other strided cases use a plain gather loop.
+ * voxels. Other strided cases use a plain gather loop (slow; not used by
+ * the V-Net).
  *
  * <b>Backward-weight.</b> A GEMM over output voxels: for each output row,
  * dW[k, tap row, (KW, C)] gains dY[voxel, k] times the same contiguous
@@ -78,7 +82,7 @@ final class CpuConv {
 
         /**
          * Whether every tile reads inside the input rows along W (no W padding,
-         * and R voxels fit), so that kernels can read x itself, without a copy.
+         * and a whole tile fits), so that kernels can read x itself, without a copy.
          */
         boolean readsInsideRows() {
             return pw == 0 && bufferVoxels() <= w;
