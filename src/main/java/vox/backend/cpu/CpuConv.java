@@ -50,8 +50,10 @@ import vox.backend.Conv3dSpec;
 final class CpuConv {
     static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = ConvKernels.SPECIES;
 
-    /** Chunks of output rows whose weight gradients are reduced at the end. */
-    private static final int WEIGHT_CHUNKS = 8;
+    /** Most chunks of output rows whose weight gradients are reduced at the end. */
+    private static final int WEIGHT_CHUNKS = 64;
+    /** Bytes the per-chunk weight-gradient sums may take together. */
+    private static final long WEIGHT_PARTS_BYTES = 32L << 20;
     /** Voxels summed in float before a weight-gradient chunk moves its sums to double. */
     private static final int FLOAT_RUN = 4096;
 
@@ -412,7 +414,11 @@ final class CpuConv {
         final int xs = g.sw() * g.c();
         final int bufRow = g.bufferVoxels() * g.c();
         final int accSize = taps2 * kp * lenP;
-        final int chunks = Math.min(rows, WEIGHT_CHUNKS);
+        // Many chunks balance threads that the OS pauses; the count depends on
+        // the shape only (never on threads), and their double sums stay within
+        // WEIGHT_PARTS_BYTES.
+        final int chunks = (int) Math.max(1, Math.min(Math.min(rows, WEIGHT_CHUNKS),
+                WEIGHT_PARTS_BYTES / (8L * accSize)));
         final int flushRows = Math.max(1, FLOAT_RUN / ow);
         final double[][] parts = new double[chunks][];
         // Reading x directly needs whole vectors: no run may end inside one.
