@@ -54,6 +54,11 @@ final class CpuConv {
     private static final int WEIGHT_CHUNKS = 64;
     /** Bytes the per-chunk weight-gradient sums may take together. */
     private static final long WEIGHT_PARTS_BYTES = 32L << 20;
+    /**
+     * Fewest output voxels per weight-gradient chunk: a chunk's sums cost
+     * about as much to zero and add up as this many voxels cost to reduce.
+     */
+    private static final int MIN_CHUNK_VOXELS = 1024;
     /** Voxels summed in float before a weight-gradient chunk moves its sums to double. */
     private static final int FLOAT_RUN = 4096;
 
@@ -414,11 +419,13 @@ final class CpuConv {
         final int xs = g.sw() * g.c();
         final int bufRow = g.bufferVoxels() * g.c();
         final int accSize = taps2 * kp * lenP;
-        // Many chunks balance threads that the OS pauses; the count depends on
-        // the shape only (never on threads), and their double sums stay within
-        // WEIGHT_PARTS_BYTES.
+        // Many chunks balance threads that the OS pauses, but each costs a pass
+        // over its sums. The count depends on the shape only (never on threads),
+        // and the double sums of all chunks stay within WEIGHT_PARTS_BYTES.
+        long byVoxels = (long) rows * ow / MIN_CHUNK_VOXELS;
+        long byMemory = WEIGHT_PARTS_BYTES / (8L * accSize);
         final int chunks = (int) Math.max(1, Math.min(Math.min(rows, WEIGHT_CHUNKS),
-                WEIGHT_PARTS_BYTES / (8L * accSize)));
+                Math.min(byVoxels, byMemory)));
         final int flushRows = Math.max(1, FLOAT_RUN / ow);
         final double[][] parts = new double[chunks][];
         // Reading x directly needs whole vectors: no run may end inside one.
