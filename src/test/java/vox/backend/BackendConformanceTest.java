@@ -111,6 +111,31 @@ class BackendConformanceTest {
         made.clear();
     }
 
+    // ---- memory -----------------------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void memoryPrimitivesRoundTrip(String name) {
+        open(name);
+        Shape shape = Shape.of(2, 3, 5, 7, 11);
+        double[] values = random((int) shape.numel());
+        Tensor t = upload(shape, values);
+        assertClose("fromArray then toArray", values, t);
+
+        Tensor filled = poisoned(shape);
+        be.fill(filled, -2.5f);
+        double[] expected = new double[values.length];
+        Arrays.fill(expected, -2.5);
+        assertClose("fill", expected, filled);
+
+        Tensor copied = poisoned(shape);
+        be.copy(t, copied);
+        assertClose("copy", values, copied);
+
+        Tensor zeros = track(be.zeros(shape));
+        assertClose("zeros", new double[values.length], zeros);
+    }
+
     // ---- convolution ------------------------------------------------------
 
     /** Conv cases: name, then the spec. */

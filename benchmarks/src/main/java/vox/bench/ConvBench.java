@@ -26,6 +26,9 @@ import vox.tensor.Tensor;
  * backward-weight. Each invocation counts 2 * N * OD * OH * OW * K * C *
  * KD * KH * KW FLOP (padding taps included, as everyone counts them).
  *
+ * <p>Each benchmark also takes a {@link PeakProbe}, so that its rate can be
+ * read against the FMA peak of the same moment.
+ *
  * <p>The 2x2x2 stride-2 up-convolution of the decoder is the transpose of
  * DOWN_2x2x2: its forward is DOWN's backwardData, its backward-data is
  * DOWN's forward, and its backward-weight is DOWN's backwardWeight.
@@ -82,21 +85,21 @@ public class ConvBench {
     }
 
     @Benchmark
-    public Tensor forward(Work work) {
+    public Tensor forward(Work work, PeakProbe probe) {
         be.conv3dForward(x, w, null, spec, y);
         work.flop += flop;
         return y;
     }
 
     @Benchmark
-    public Tensor backwardData(Work work) {
+    public Tensor backwardData(Work work, PeakProbe probe) {
         be.conv3dBackwardData(y, w, spec, dX);
         work.flop += flop;
         return dX;
     }
 
     @Benchmark
-    public Tensor backwardWeight(Work work) {
+    public Tensor backwardWeight(Work work, PeakProbe probe) {
         be.conv3dBackwardWeight(x, y, spec, dW);
         work.flop += flop;
         return dW;

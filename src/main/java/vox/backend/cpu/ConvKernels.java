@@ -20,6 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Weight-gradient tile: {@value #RK} output channels times one to three
  * vectors of a contiguous (KW, C) run, reduced over the voxels of one
  * output row.
+ *
+ * <p>Larger register blocks were tried and lost on JDK 17: with 24
+ * accumulators (8 x 3) C2 no longer keeps them in registers and the
+ * kernel runs about seven times slower.
  */
 final class ConvKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -31,7 +35,7 @@ final class ConvKernels {
     static final int R_W3 = L >= 16 ? 16 : 8;
     /** Output channels per weight-gradient tile. */
     static final int RK = 4;
-    /** Whether the forward tile may hold two vectors of channels per voxel (2 * R + 3 registers). */
+    /** Whether a forward tile may hold two vectors of channels per voxel (2R + 3 registers). */
     static final boolean WIDE = L >= 16;
 
     private ConvKernels() {

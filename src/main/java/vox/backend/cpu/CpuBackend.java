@@ -395,7 +395,9 @@ public final class CpuBackend implements Backend {
         requireShape("sum out", out, Shape.of(1));
         float[] a = data(x);
         int n = (int) x.numel();
-        int chunks = Math.max(1, Math.min(Parallel.threads() * 4, n / 4096));
+        // Chunks of a fixed size, not one per thread: the sum must not depend
+        // on the thread count.
+        int chunks = Math.max(1, (n + (1 << 16) - 1) >> 16);
         double[] part = new double[chunks];
         Parallel.range(chunks, (cf, ct) -> {
             for (int ch = cf; ch < ct; ch++) {

@@ -19,22 +19,26 @@ import vox.backend.Conv3dSpec;
  * <b>Forward.</b> Threads take whole output rows (n, od, oh). For a row,
  * the input rows its receptive field touches are copied into a small
  * per-thread buffer padded with zeros along W (no im2col: at most KD * KH
- * rows). Along such a row, the (KW, C) values one output voxel reads are
- * contiguous, for any stride. Weights are repacked as (K blocks, KD, KH,
- * KW, C, block) so that one block of output channels is one or two
- * vectors. The micro-kernels of {@link ConvKernels} then reduce over (taps,
- * C) with R voxels times one channel block in registers. Taps whose input
- * row lies outside the volume along D or H are skipped; along W they read
- * the buffer's zeros. A row shorter than a multiple of R ends with a tile
- * that overlaps the one before it, rewriting a few voxels with identical
- * values.
+ * rows, and a row already held for the previous output row is not copied
+ * again); with no W padding the kernels read x in place. Along such a row,
+ * the (KW, C) values one output voxel reads are contiguous, for any
+ * stride. Weights are repacked as (K blocks, KD, KH, KW, C, block) so that
+ * one block of output channels is one or two vectors. The micro-kernels of
+ * {@link ConvKernels} then reduce over (taps, C) with a tile of output
+ * voxels times one channel block in registers; for three-wide kernels
+ * with one vector of channels, each input value is broadcast once for the
+ * three outputs it feeds. Taps whose input row lies outside the volume
+ * along D or H are skipped; along W they read the buffer's zeros. A row
+ * that is not a multiple of the tile ends with a tile that overlaps the
+ * one before it, rewriting a few voxels with identical values.
  *
  * <b>Backward-data.</b> For unit stride it is the forward convolution of
  * dY with the weights flipped and transposed and padding K - 1 - pad. When
  * the kernel equals the stride and there is no padding (the 2x2x2 stride-2
  * down-sampling) the taps do not overlap, and it is one 1x1x1 convolution
  * from K to (KD, KH, KW, C) channels whose outputs scatter to the input
- * voxels. Other strided cases use a plain gather loop.
+ * voxels. Other strided cases use a plain gather loop (slow; not used by
+ * the V-Net).
  *
  * <b>Backward-weight.</b> A GEMM over output voxels: for each output row,
  * dW[k, tap row, (KW, C)] gains dY[voxel, k] times the same contiguous
@@ -46,8 +50,15 @@ import vox.backend.Conv3dSpec;
 final class CpuConv {
     static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = ConvKernels.SPECIES;
 
-    /** Chunks of output rows whose weight gradients are reduced at the end. */
-    private static final int WEIGHT_CHUNKS = 8;
+    /** Most chunks of output rows whose weight gradients are reduced at the end. */
+    private static final int WEIGHT_CHUNKS = 64;
+    /** Bytes the per-chunk weight-gradient sums may take together. */
+    private static final long WEIGHT_PARTS_BYTES = 32L << 20;
+    /**
+     * Fewest output voxels per weight-gradient chunk: a chunk's sums cost
+     * about as much to zero and add up as this many voxels cost to reduce.
+     */
+    private static final int MIN_CHUNK_VOXELS = 1024;
     /** Voxels summed in float before a weight-gradient chunk moves its sums to double. */
     private static final int FLOAT_RUN = 4096;
 
@@ -78,7 +89,7 @@ final class CpuConv {
 
         /**
          * Whether every tile reads inside the input rows along W (no W padding,
-         * and R voxels fit), so that kernels can read x itself, without a copy.
+         * and a whole tile fits), so that kernels can read x itself, without a copy.
          */
         boolean readsInsideRows() {
             return pw == 0 && bufferVoxels() <= w;
@@ -408,7 +419,13 @@ final class CpuConv {
         final int xs = g.sw() * g.c();
         final int bufRow = g.bufferVoxels() * g.c();
         final int accSize = taps2 * kp * lenP;
-        final int chunks = Math.min(rows, WEIGHT_CHUNKS);
+        // Many chunks balance threads that the OS pauses, but each costs a pass
+        // over its sums. The count depends on the shape only (never on threads),
+        // and the double sums of all chunks stay within WEIGHT_PARTS_BYTES.
+        long byVoxels = (long) rows * ow / MIN_CHUNK_VOXELS;
+        long byMemory = WEIGHT_PARTS_BYTES / (8L * accSize);
+        final int chunks = (int) Math.max(1, Math.min(Math.min(rows, WEIGHT_CHUNKS),
+                Math.min(byVoxels, byMemory)));
         final int flushRows = Math.max(1, FLOAT_RUN / ow);
         final double[][] parts = new double[chunks][];
         // Reading x directly needs whole vectors: no run may end inside one.

@@ -5,11 +5,14 @@ import java.util.concurrent.RecursiveAction;
 
 /**
  * The CPU backend's one fixed thread pool. Work is split into contiguous
- * index ranges, a few per thread, so that uneven ranges still balance.
- * Set {@code VOX_THREADS} to override the thread count.
+ * index ranges, up to {@value #PIECES_PER_THREAD} per thread, so that uneven
+ * ranges still balance, and so that a thread the operating system pauses
+ * (the machine may be shared) holds up little work while the others steal
+ * the rest. Set {@code VOX_THREADS} to override the thread count.
  */
 public final class Parallel {
     private static final int THREADS = threadCount();
+    private static final int PIECES_PER_THREAD = 16;
     private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
 
     private Parallel() {
@@ -30,7 +33,7 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        int chunks = Math.max(1, Math.min(THREADS * 4, n / Math.max(1, grain)));
+        int chunks = Math.max(1, Math.min(THREADS * PIECES_PER_THREAD, n / Math.max(1, grain)));
         if (chunks == 1 || THREADS == 1) {
             body.run(0, n);
             return;
