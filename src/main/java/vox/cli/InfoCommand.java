@@ -35,7 +35,8 @@ final class InfoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  format     NIfTI-%d, %s%n", h.version(),
                     h.byteOrder());
             System.out.printf(Locale.ROOT, "  dims       %d x %d x %d%n", h.nx(), h.ny(), h.nz());
-            System.out.printf(Locale.ROOT, "  spacing    %.4g x %.4g x %.4g mm%n", s[0], s[1], s[2]);
+            System.out.printf(Locale.ROOT, "  spacing    %.4g x %.4g x %.4g mm%n",
+                    s[0], s[1], s[2]);
             System.out.printf(Locale.ROOT, "  datatype   %s%s%n", h.datatype(),
                     h.hasScaling() ? String.format(Locale.ROOT, " (scl_slope %.6g, scl_inter"
                             + " %.6g)", h.sclSlope(), h.sclInter()) : "");

@@ -40,7 +40,8 @@ final class TrainCommand implements Callable<Integer> {
     int width;
 
     @Option(names = "--levels", defaultValue = "4",
-            description = "Resolution levels, 2 to 5 (the method uses 5). Default: ${DEFAULT-VALUE}.")
+            description = "Resolution levels, 2 to 5 (the method uses 5)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int levels;
 
     @Option(names = "--steps", defaultValue = "400", description = "Optimizer steps.")

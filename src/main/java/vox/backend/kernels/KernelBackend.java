@@ -1,5 +1,10 @@
 package vox.backend.kernels;
 
+import static vox.backend.ShapeChecks.checkConv;
+import static vox.backend.ShapeChecks.requireSameCount;
+import static vox.backend.ShapeChecks.requireSameShape;
+import static vox.backend.ShapeChecks.requireShape;
+
 import java.util.Arrays;
 import vox.backend.Backend;
 import vox.backend.BinaryOp;
@@ -594,32 +599,5 @@ public abstract class KernelBackend<B> implements Backend, AutoCloseable {
             throw new IllegalArgumentException(op + ": N * groups must stay below 65536 for"
                     + " the launch grid, got " + n + " * " + groups);
         }
-    }
-
-    protected static void requireShape(String what, Tensor t, Shape expected) {
-        if (!t.shape().equals(expected)) {
-            throw new IllegalArgumentException(what + ": expected shape " + expected
-                    + ", got " + t.describe());
-        }
-    }
-
-    protected static void requireSameShape(String op, Tensor a, Tensor b) {
-        if (!a.shape().equals(b.shape())) {
-            throw new IllegalArgumentException(op + ": shapes differ: " + a.describe()
-                    + " vs " + b.describe());
-        }
-    }
-
-    protected static void requireSameCount(String op, Tensor a, Tensor b) {
-        if (a.numel() != b.numel()) {
-            throw new IllegalArgumentException(op + ": element counts differ: "
-                    + a.describe() + " vs " + b.describe());
-        }
-    }
-
-    protected static void checkConv(String op, Tensor x, Tensor w, Tensor y, Conv3dSpec spec) {
-        requireShape(op + " input", x, spec.inputShape());
-        requireShape(op + " weight", w, spec.weightShape());
-        requireShape(op + " output", y, spec.outputShape());
     }
 }

@@ -18,7 +18,8 @@ import vox.data.Volume;
  * <p>Everything (anatomy and noise) is a pure function of the seed and
  * the configuration: the same inputs give the same voxels on any machine
  * and thread (one {@code SplittableRandom} stream per case, strict
- * floating point, {@code StrictMath} for every transcendental function). The anatomy does not depend on the grid or on the noise
+ * floating point, {@code StrictMath} for every transcendental function).
+ * The anatomy does not depend on the grid or on the noise
  * setting, so one seed rendered at two spacings, or with and without
  * noise, shows the same patient.
  */
