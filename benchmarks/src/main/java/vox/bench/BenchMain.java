@@ -3,7 +3,9 @@ package vox.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -27,9 +29,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * same iteration, which is much less sensitive to other work on a shared
  * machine than the ratio to a calibration run minutes apart.
  *
- * <p>Extra option, removed before JMH sees the rest: {@code --guard F}
+ * <p>Extra options, removed before JMH sees the rest: {@code --guard F}
  * exits with status 1 when any {@link ConvBench} result's paired ratio
- * falls below F (status 2 when it has no probe).
+ * falls below F (status 2 when it has no probe); {@code --guard-for S=F}
+ * (repeatable) sets another fraction for results whose parameters
+ * contain S.
  *
  * <pre>
  *   java -jar target/benchmarks.jar ConvBench -p shape=L3_3x3x3 -rf json
@@ -42,6 +46,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws RunnerException, java.io.IOException {
         double guard = -1;
+        Map<String, Double> guardFor = new LinkedHashMap<>();
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--guard")) {
@@ -49,6 +54,14 @@ public final class BenchMain {
                     throw new IllegalArgumentException("--guard needs a fraction, e.g. 0.25");
                 }
                 guard = Double.parseDouble(args[++i]);
+            } else if (args[i].equals("--guard-for")) {
+                String rule = i + 1 < args.length ? args[++i] : "";
+                int eq = rule.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--guard-for needs PARAM_TEXT=FRACTION,"
+                            + " e.g. DOWN=0.15, got '" + rule + "'");
+                }
+                guardFor.put(rule.substring(0, eq), Double.parseDouble(rule.substring(eq + 1)));
             } else {
                 jmhArgs.add(args[i]);
             }
@@ -75,11 +88,12 @@ public final class BenchMain {
             options.include(PeakBench.class.getSimpleName());
         }
         Collection<RunResult> results = new Runner(options.build()).run();
-        System.exit(report(results, guard));
+        System.exit(report(results, guard, guardFor));
     }
 
     /** Prints the table; returns the exit status of the guard (0 when none). */
-    static int report(Collection<RunResult> results, double guard) {
+    static int report(Collection<RunResult> results, double guard,
+                      Map<String, Double> guardFor) {
         double peakFlops = Double.NaN;
         double peakBytes = Double.NaN;
         for (RunResult r : results) {
@@ -112,13 +126,20 @@ public final class BenchMain {
                         Double.isNaN(paired) ? "" : String.format(Locale.ROOT, "%.0f%%",
                                 100 * paired));
                 if (guard >= 0 && name.startsWith("ConvBench.")) {
+                    double limit = guard;
+                    for (Map.Entry<String, Double> rule : guardFor.entrySet()) {
+                        if (params.contains(rule.getKey())) {
+                            limit = rule.getValue();
+                            break;
+                        }
+                    }
                     if (Double.isNaN(paired)) {
                         status = Math.max(status, 2);
                         line += "  no peak probe";
-                    } else if (paired < guard) {
+                    } else if (paired < limit) {
                         status = Math.max(status, 1);
                         line += String.format(Locale.ROOT, "  FAIL: below %.0f%% of peak",
-                                100 * guard);
+                                100 * limit);
                     }
                 }
             } else if (bytes > 0) {
@@ -133,7 +154,8 @@ public final class BenchMain {
         if (guard >= 0) {
             System.out.println(status == 0
                     ? String.format(Locale.ROOT, "guard: every conv result is at least %.0f%%"
-                            + " of the FMA peak (paired)", 100 * guard)
+                            + " of the FMA peak (paired)%s", 100 * guard,
+                            guardFor.isEmpty() ? "" : ", with exceptions " + guardFor)
                     : "guard: FAILED");
         }
         return status;

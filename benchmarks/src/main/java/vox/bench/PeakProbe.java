@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.State;
 import vox.backend.cpu.Parallel;
 
 /**
- * The FMA peak measured again right before each iteration (about 50 ms,
+ * The FMA peak measured again right before each iteration (about 100 ms,
  * all threads), reported per iteration as the secondary result
  * {@code peakMflops}. On a shared machine the load changes from minute to
  * minute; a kernel's rate divided by the peak of the same moment is a
@@ -19,8 +19,9 @@ import vox.backend.cpu.Parallel;
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
 public class PeakProbe {
-    static final long PROBE_NANOS = 50_000_000L;
-    static final int STEPS = 1 << 16;
+    static final long PROBE_NANOS = 100_000_000L;
+    // Bursts of a few milliseconds: waking the pool costs little next to one.
+    static final int STEPS = 1 << 20;
 
     /** The probe's own warm-up: its loop must be compiled before it means anything. */
     static final long WARMUP_NANOS = 1_000_000_000L;

@@ -235,6 +235,9 @@ final class CpuConv {
 
     /** Canonical (K, taps, C) weights as (K blocks, taps, C, kb). */
     static Packed pack(float[] w, int k, int taps, int c) {
+        // TODO: far fewer output channels than a vector (the 1x1x1 classifier with
+        // K = numClasses, or backward-data into a one-channel image) leave most
+        // lanes idle; a kernel that vectorises over C and reduces lanes would suit.
         int kb = ConvKernels.WIDE && k > L ? 2 * L : L;
         int blocks = (k + kb - 1) / kb;
         int red = taps * c;
