@@ -51,6 +51,7 @@ typedef long i64;
 #define VX_SQRT(v) sqrt(v)
 #define VX_FABS(v) fabs(v)
 #define VX_FMAX(a, b) fmax(a, b)
+#define VX_FMA(a, b, c) fma(a, b, c)
 #define VX_NEG_INF (-INFINITY)
 
 #elif defined(__CUDACC__)
@@ -78,6 +79,7 @@ typedef long long i64;
 #define VX_SQRT(v) sqrtf(v)
 #define VX_FABS(v) fabsf(v)
 #define VX_FMAX(a, b) fmaxf(a, b)
+#define VX_FMA(a, b, c) fmaf(a, b, c)
 #define VX_NEG_INF (-__int_as_float(0x7f800000))
 
 #else

@@ -10,29 +10,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import vox.autograd.Autograd;
 import vox.backend.Backend;
 import vox.backend.Backends;
 import vox.backend.Conv3dSpec;
 import vox.backend.profile.KernelCost;
 import vox.backend.profile.Peaks;
-import vox.backend.profile.Profile;
-import vox.backend.profile.Profiler;
-import vox.data.phantom.PhantomConfig;
-import vox.model.CascadedVNet;
-import vox.model.KernelMode;
 import vox.model.ModelConfig;
-import vox.model.SkipMode;
-import vox.nn.Adam;
-import vox.ops.Arith;
-import vox.ops.Loss;
 import vox.tensor.Device;
 import vox.tensor.Shape;
 import vox.tensor.Tensor;
 import vox.tensor.TensorScope;
-import vox.train.PhantomSource;
-import vox.train.Sample;
 
 /**
  * The measurements of {@code vox bench}: the machine's roofs
@@ -180,49 +167,12 @@ public final class Bench {
 
     private static BenchRow trainStepRow(Backend be, Config cfg, Peaks roofs) {
         int[] b = cfg.block();
-        ModelConfig m = new ModelConfig(1, 5, cfg.stepWidth(), cfg.stepLevels(),
-                SkipMode.R_BLSC, KernelMode.MIXED, 4);
-        PhantomSource src = new PhantomSource(PhantomConfig.of(b[0], b[1], b[2],
-                new double[] {3.0, 3.0, 4.0}), 1, 1, 1);
-        Sample s = src.trainingBlock(0);
-        CascadedVNet model = new CascadedVNet(be, m, 1);
-        Adam adam = new Adam(model.namedParameters(), 1e-4f);
-        Consumer<Backend> step = bk -> trainStep(bk, model, adam, s, m.numClasses());
-
-        // Counting run, also the warm-up: the profiler adds up every launch's work.
-        Profile p = Profiler.start(0);
-        double flops = 0;
-        double bytes = 0;
-        try {
-            step.accept(Backends.of(be.device()));
-        } finally {
-            Profiler.stop();
-        }
-        for (Profile.Totals t : p.perOp()) {
-            flops += t.flops();
-            bytes += t.bytes();
-        }
-        double ms = time(be, cfg.runs(), false, () -> step.accept(be));
+        TrainStep step = new TrainStep(be, cfg.stepWidth(), cfg.stepLevels(), b).count();
+        double ms = time(be, cfg.runs(), false, step::run);
         String shape = String.format(Locale.ROOT, "mixed-r-blsc w%d L%d, phantom %dx%dx%d",
                 cfg.stepWidth(), cfg.stepLevels(), b[0], b[1], b[2]);
-        return row("train step", shape, new KernelCost.Cost(flops, bytes), ms, roofs);
-    }
-
-    private static void trainStep(Backend be, CascadedVNet model, Adam adam, Sample s,
-                                  int classes) {
-        try (TensorScope scope = TensorScope.open()) {
-            Shape shape = Shape.of(1, 1, s.d(), s.h(), s.w());
-            Tensor x = be.fromArray(shape, s.image());
-            Tensor label = be.fromArray(shape.with(1, classes),
-                    Loss.oneHot(s.labels(), classes, s.id()));
-            CascadedVNet.Output o = model.forward(x);
-            Tensor l1 = Loss.softDice(o.stage1(), label, false, Loss.DICE_EPS);
-            Tensor l2 = Loss.softDice(o.stage2(), label, false, Loss.DICE_EPS);
-            Autograd.backward(Arith.scale(Arith.add(l1, l2), 0.5f));
-            adam.step();
-            adam.zeroGrad();
-        }
-        be.synchronize();
+        return row("train step", shape, new KernelCost.Cost(step.flops(), step.bytes()), ms,
+                roofs);
     }
 
     private static BenchRow row(String name, String shape, KernelCost.Cost cost, double ms,

@@ -23,11 +23,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * calibration of {@link PeakBench}, and prints each result as GFLOP/s or
  * GB/s (median over measurement iterations) beside its fraction of the
  * calibrated peak: FMA peak for FLOP rates, triad bandwidth for byte rates.
+ * Benchmarks with a {@code backend} parameter are divided by the peak that
+ * {@link PeakBench} measured on the same backend ({@code -p backend=opencl}
+ * applies to it too), the others by the CPU's.
  *
  * <p>Benchmarks that take a {@link PeakProbe} also get a "paired" column:
- * the median over iterations of rate / FMA peak measured just before the
- * same iteration, which is much less sensitive to other work on a shared
- * machine than the ratio to a calibration run minutes apart.
+ * the median over iterations of rate / the CPU's FMA peak measured just
+ * before the same iteration, which is much less sensitive to other work on
+ * a shared machine than the ratio to a calibration run minutes apart.
  *
  * <p>Extra options, removed before JMH sees the rest: {@code --guard F}
  * exits with status 1 when any {@link ConvBench} result's paired ratio
@@ -91,38 +94,54 @@ public final class BenchMain {
         System.exit(report(results, guard, guardFor));
     }
 
+    /** The backend a result ran on: its {@code backend} parameter, cpu when it has none. */
+    static String backendOf(RunResult r) {
+        String b = r.getParams().getParamsKeys().contains("backend")
+                ? r.getParams().getParam("backend") : null;
+        return b == null ? "cpu" : b.toLowerCase(Locale.ROOT);
+    }
+
     /** Prints the table; returns the exit status of the guard (0 when none). */
     static int report(Collection<RunResult> results, double guard,
                       Map<String, Double> guardFor) {
-        double peakFlops = Double.NaN;
-        double peakBytes = Double.NaN;
+        // Peaks per backend: a result is read against the calibration of its own backend.
+        Map<String, Double> peakFlops = new LinkedHashMap<>();
+        Map<String, Double> peakBytes = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             if (name.endsWith("PeakBench.fmaPeak")) {
-                peakFlops = median(r, "flop");
+                peakFlops.put(backendOf(r), median(r, "flop"));
             } else if (name.endsWith("PeakBench.triad")) {
-                peakBytes = median(r, "bytes");
+                peakBytes.put(backendOf(r), median(r, "bytes"));
             }
         }
         System.out.println();
         // No Vector API class may be touched here: this JVM runs without
         // jdk.incubator.vector (only the forks get it).
-        System.out.printf(Locale.ROOT, "calibrated peak: FMA %.1f GFLOP/s, triad %.1f GB/s"
-                + " (%d threads)%n", peakFlops / 1e9, peakBytes / 1e9,
-                vox.backend.cpu.Parallel.threads());
-        System.out.printf(Locale.ROOT, "%-28s %-18s %8s %-8s %8s %8s%n",
+        java.util.Set<String> backends = new java.util.LinkedHashSet<>(peakFlops.keySet());
+        backends.addAll(peakBytes.keySet());
+        for (String b : backends) {
+            System.out.printf(Locale.ROOT, "calibrated peak of %s: FMA %.1f GFLOP/s, triad"
+                    + " %.1f GB/s%s%n", b, peakFlops.getOrDefault(b, Double.NaN) / 1e9,
+                    peakBytes.getOrDefault(b, Double.NaN) / 1e9, b.equals("cpu")
+                            ? String.format(Locale.ROOT, " (%d threads)",
+                                    vox.backend.cpu.Parallel.threads()) : " (device kernels)");
+        }
+        System.out.printf(Locale.ROOT, "%-28s %-24s %8s %-8s %8s %8s%n",
                 "benchmark", "params", "median", "unit", "of peak", "paired");
         int status = 0;
         for (RunResult r : results) {
             String name = shortName(r.getParams().getBenchmark());
             String params = paramText(r);
+            String backend = backendOf(r);
             double flops = median(r, "flop");
             double bytes = median(r, "bytes");
             String line;
             if (flops > 0) {
                 double paired = medianRatio(r, "flop", "peakMflops", 1e6);
-                line = String.format(Locale.ROOT, "%-28s %-18s %8.1f %-8s %7.0f%% %7s", name,
-                        params, flops / 1e9, "GFLOP/s", 100 * flops / peakFlops,
+                line = String.format(Locale.ROOT, "%-28s %-24s %8.1f %-8s %7.0f%% %7s", name,
+                        params, flops / 1e9, "GFLOP/s",
+                        100 * flops / peakFlops.getOrDefault(backend, Double.NaN),
                         Double.isNaN(paired) ? "" : String.format(Locale.ROOT, "%.0f%%",
                                 100 * paired));
                 if (guard >= 0 && name.startsWith("ConvBench.")) {
@@ -143,10 +162,11 @@ public final class BenchMain {
                     }
                 }
             } else if (bytes > 0) {
-                line = String.format(Locale.ROOT, "%-28s %-18s %8.1f %-8s %7.0f%%", name,
-                        params, bytes / 1e9, "GB/s", 100 * bytes / peakBytes);
+                line = String.format(Locale.ROOT, "%-28s %-24s %8.1f %-8s %7.0f%%", name,
+                        params, bytes / 1e9, "GB/s",
+                        100 * bytes / peakBytes.getOrDefault(backend, Double.NaN));
             } else {
-                line = String.format(Locale.ROOT, "%-28s %-18s %8.3g %-8s", name, params,
+                line = String.format(Locale.ROOT, "%-28s %-24s %8.3g %-8s", name, params,
                         r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
             }
             System.out.println(line);

@@ -22,16 +22,22 @@ import vox.tensor.Shape;
 import vox.tensor.Tensor;
 
 /**
- * The CPU convolution at the V-Net's shapes: forward, backward-data and
- * backward-weight. Each invocation counts 2 * N * OD * OH * OW * K * C *
- * KD * KH * KW FLOP (padding taps included, as everyone counts them).
+ * The convolution of one backend ({@code -p backend=cpu|opencl|cuda}) at
+ * the V-Net's shapes: forward, backward-data and backward-weight. Each
+ * invocation counts 2 * N * OD * OH * OW * K * C * KD * KH * KW FLOP
+ * (padding taps included, as everyone counts them) and ends with the
+ * backend's {@code synchronize()}, so that device backends are timed to
+ * the end of their kernels.
  *
  * <p>Each benchmark also takes a {@link PeakProbe}, so that its rate can be
- * read against the FMA peak of the same moment.
+ * read against the CPU's FMA peak of the same moment (the right reference
+ * for the CPU backend and for OpenCL on a CPU, as PoCL runs).
  *
- * <p>The 2x2x2 stride-2 up-convolution of the decoder is the transpose of
- * DOWN_2x2x2: its forward is DOWN's backwardData, its backward-data is
- * DOWN's forward, and its backward-weight is DOWN's backwardWeight.
+ * <p>The UP shapes run the three directions of the decoder's transposed
+ * convolution as {@link vox.ops.Conv#convTranspose3d} does: its forward
+ * is the adjoint spec's backward-data, its backward-data that spec's
+ * forward, its backward-weight that spec's backward-weight (the same
+ * shapes, with the roles of data and gradient exchanged).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,10 +50,15 @@ public class ConvBench {
     @Param({"L1_3x3x3_SMALL", "L2_3x3x3_SMALL", "L3_3x3x3_SMALL", "L4_3x3x3_SMALL",
             "L3_7x1x1_SMALL", "L3_1x7x1_SMALL", "L3_1x1x7_SMALL", "DOWN_2x2x2_SMALL",
             "L1_3x3x3", "L2_3x3x3", "L3_3x3x3", "L4_3x3x3",
-            "L3_7x1x1", "L3_1x7x1", "L3_1x1x7", "DOWN_2x2x2"})
+            "L3_7x1x1", "L3_1x7x1", "L3_1x1x7", "DOWN_2x2x2",
+            "UP_2x2x2_SMALL", "UP_2x2x2"})
     public String shape;
 
+    @Param({"cpu"})
+    public String backend;
+
     private Backend be;
+    private boolean transposed;
     private Conv3dSpec spec;
     private long flop;
     private Tensor x;
@@ -58,8 +69,10 @@ public class ConvBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        be = Backends.cpu();
-        spec = ConvShape.valueOf(shape).spec();
+        be = Backends.select(backend);
+        ConvShape s = ConvShape.valueOf(shape);
+        spec = s.spec();
+        transposed = s.transposed();
         flop = Math.round(spec.flops());
         Random rnd = new Random(1);
         x = be.fromArray(spec.inputShape(), random(spec.inputShape(), rnd));
@@ -67,6 +80,7 @@ public class ConvBench {
         y = be.fromArray(spec.outputShape(), random(spec.outputShape(), rnd));
         dX = be.empty(spec.inputShape());
         dW = be.empty(spec.weightShape());
+        be.synchronize();
     }
 
     static float[] random(Shape shape, Random rnd) {
@@ -84,24 +98,42 @@ public class ConvBench {
         }
     }
 
+    // For a transposed shape, x (the spec's input shape) holds its output or the
+    // gradient of it, y (the spec's output shape) its input.
+
     @Benchmark
     public Tensor forward(Work work, PeakProbe probe) {
-        be.conv3dForward(x, w, null, spec, y);
+        Tensor out = transposed ? runBackwardData() : runForward();
         work.flop += flop;
-        return y;
+        return out;
     }
 
     @Benchmark
     public Tensor backwardData(Work work, PeakProbe probe) {
-        be.conv3dBackwardData(y, w, spec, dX);
+        Tensor out = transposed ? runForward() : runBackwardData();
         work.flop += flop;
-        return dX;
+        return out;
     }
 
     @Benchmark
     public Tensor backwardWeight(Work work, PeakProbe probe) {
+        // The same call for a transposed shape: the gradient of its output has the
+        // adjoint spec's input shape, its input the adjoint spec's output shape.
         be.conv3dBackwardWeight(x, y, spec, dW);
+        be.synchronize();
         work.flop += flop;
         return dW;
+    }
+
+    private Tensor runForward() {
+        be.conv3dForward(x, w, null, spec, y);
+        be.synchronize();
+        return y;
+    }
+
+    private Tensor runBackwardData() {
+        be.conv3dBackwardData(y, w, spec, dX);
+        be.synchronize();
+        return dX;
     }
 }

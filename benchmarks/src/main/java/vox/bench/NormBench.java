@@ -26,7 +26,9 @@ import vox.tensor.Tensor;
  * full 256x256x48 block or a crop of 64x64x12. Bytes are the least
  * traffic each kernel needs: group norm forward reads x and writes y,
  * backward reads x and dY and writes dX; Dice sums read p and the label,
- * Dice backward also writes dP.
+ * Dice backward also writes dP. Each invocation ends with the backend's
+ * {@code synchronize()}; {@code -p backend=opencl} (or cuda) runs the
+ * device kernels.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +41,9 @@ public class NormBench {
 
     @Param({"SMALL", "FULL"})
     public String size;
+
+    @Param({"cpu"})
+    public String backend;
 
     private Backend be;
     private Tensor x;
@@ -62,7 +67,7 @@ public class NormBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        be = Backends.cpu();
+        be = Backends.select(backend);
         boolean full = size.equals("FULL");
         int d = full ? 48 : 12;
         int h = full ? 256 : 64;
@@ -88,6 +93,7 @@ public class NormBench {
         coefB = new float[] {-0.1f, -0.2f, -0.3f, -0.4f, -0.5f};
         gnElements = act.numel();
         diceElements = probs.numel();
+        be.synchronize();
     }
 
     @TearDown(Level.Trial)
@@ -101,6 +107,7 @@ public class NormBench {
     @Benchmark
     public Tensor groupNormForward(Work work) {
         be.groupNormForward(x, gamma, beta, GROUPS, 1e-5f, y, mean, rstd);
+        be.synchronize();
         work.bytes += 8 * gnElements;
         return y;
     }
@@ -108,6 +115,7 @@ public class NormBench {
     @Benchmark
     public Tensor groupNormBackward(Work work) {
         be.groupNormBackward(x, dY, gamma, mean, rstd, GROUPS, dX, dGamma, dBeta);
+        be.synchronize();
         work.bytes += 12 * gnElements;
         return dX;
     }
@@ -115,6 +123,7 @@ public class NormBench {
     @Benchmark
     public Tensor diceSums(Work work) {
         be.diceSums(p, label, sums);
+        be.synchronize();
         work.bytes += 8 * diceElements;
         return sums;
     }
@@ -122,6 +131,7 @@ public class NormBench {
     @Benchmark
     public Tensor diceBackward(Work work) {
         be.diceBackward(p, label, coefA, coefB, dP);
+        be.synchronize();
         work.bytes += 12 * diceElements;
         return dP;
     }

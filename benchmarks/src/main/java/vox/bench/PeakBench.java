@@ -11,11 +11,19 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import vox.backend.Backend;
+import vox.backend.Backends;
 import vox.backend.cpu.Parallel;
+import vox.backend.kernels.KernelBackend;
+import vox.backend.profile.ProfilingBackend;
+import vox.tensor.Shape;
+import vox.tensor.Tensor;
 
 /**
  * Calibration: what this machine can do at best, measured the same way
@@ -27,6 +35,14 @@ import vox.backend.cpu.Parallel;
  * FMA units limits it. {@code triad}: a[i] = b[i] + s * c[i] over arrays
  * of 64 Mi floats (768 MiB in all, far beyond the caches), split over the
  * pool; 12 bytes per element, as STREAM counts.
+ *
+ * <p>With {@code -p backend=opencl} (or cuda) both measure the device
+ * instead, with its own kernels: {@code fmaPeak} runs peak.cu's chains
+ * ({@link KernelBackend#launchFmaPeak}) on every work-group the device
+ * takes, long enough for a launch to last about 20 ms; {@code triad} is
+ * the backend's axpby, y = a x + b y, over two tensors of 64 Mi floats
+ * (also 12 bytes per element). {@link BenchMain} divides each result by
+ * the peak of its own backend.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,13 +55,29 @@ public class PeakBench {
     static final int CHAINS = 12;
     static final int FMA_STEPS = 1 << 21;
     static final int TRIAD_N = 1 << 26;
+    /** Length that a device FMA launch is sized to. */
+    static final double DEVICE_LAUNCH_SECONDS = 0.02;
+
+    @Param({"cpu"})
+    public String backend;
 
     private float[] a;
     private float[] b;
     private float[] c;
 
+    private Backend device;
+    private KernelBackend<?> kernels;
+    private Tensor peakOut;
+    private int peakIters;
+    private Tensor tx;
+    private Tensor ty;
+
     @Setup(Level.Trial)
     public void setup() {
+        if (!backend.equalsIgnoreCase("cpu")) {
+            setupDevice();
+            return;
+        }
         a = new float[TRIAD_N];
         b = new float[TRIAD_N];
         c = new float[TRIAD_N];
@@ -57,8 +89,50 @@ public class PeakBench {
         });
     }
 
+    private void setupDevice() {
+        device = Backends.select(backend);
+        Backend inner = device instanceof ProfilingBackend p ? p.inner() : device;
+        if (!(inner instanceof KernelBackend<?> k)) {
+            throw new IllegalArgumentException("backend '" + backend + "' has no calibration"
+                    + " kernel; expected cpu, opencl or cuda");
+        }
+        kernels = k;
+        peakOut = device.empty(Shape.of(k.peakItems()));
+        peakIters = 1 << 10;
+        while (true) {
+            k.launchFmaPeak(peakOut, peakIters);  // the first launch also builds the kernel
+            device.synchronize();
+            long t0 = System.nanoTime();
+            k.launchFmaPeak(peakOut, peakIters);
+            device.synchronize();
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            if (seconds >= DEVICE_LAUNCH_SECONDS / 2 || peakIters >= 1 << 24) {
+                break;
+            }
+            peakIters *= 2;
+        }
+        tx = device.zeros(Shape.of(TRIAD_N));
+        ty = device.zeros(Shape.of(TRIAD_N));
+        device.fill(tx, 1f);
+        device.synchronize();
+    }
+
+    @TearDown(Level.Trial)
+    public void release() {
+        for (Tensor t : new Tensor[] {peakOut, tx, ty}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
     @Benchmark
     public float fmaPeak(Work work) {
+        if (kernels != null) {
+            work.flop += Math.round(kernels.launchFmaPeak(peakOut, peakIters));
+            device.synchronize();
+            return peakIters;
+        }
         int threads = Parallel.threads();
         float[] out = new float[threads];
         Parallel.range(threads, 1, (from, to) -> {
@@ -105,7 +179,13 @@ public class PeakBench {
     }
 
     @Benchmark
-    public float[] triad(Work work) {
+    public Object triad(Work work) {
+        if (device != null) {
+            device.axpby(0.5f, tx, 0.5f, ty);
+            device.synchronize();
+            work.bytes += 12L * TRIAD_N;
+            return ty;
+        }
         float scale = 0.5f;
         int lanes = SPECIES.length();
         Parallel.range(TRIAD_N / lanes, 1 << 12, (from, to) -> {

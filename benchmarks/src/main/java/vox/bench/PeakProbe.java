@@ -5,6 +5,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import vox.backend.cpu.Parallel;
 
 /**
@@ -14,7 +15,8 @@ import vox.backend.cpu.Parallel;
  * minute; a kernel's rate divided by the peak of the same moment is a
  * steadier ratio than one divided by a calibration run minutes apart.
  * {@link BenchMain} prints the median of these per-iteration ratios, and
- * the guard uses it.
+ * the guard uses it. A benchmark on the cuda backend is not probed: the
+ * CPU's peak says nothing of a GPU's.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
@@ -30,7 +32,12 @@ public class PeakProbe {
     private long measuredMflops;
 
     @Setup(Level.Iteration)
-    public void probe() {
+    public void probe(BenchmarkParams params) {
+        if (params.getParamsKeys().contains("backend")
+                && "cuda".equalsIgnoreCase(params.getParam("backend"))) {
+            measuredMflops = 0;
+            return;
+        }
         if (!warmedUp) {
             measure(WARMUP_NANOS);
             warmedUp = true;

@@ -142,6 +142,49 @@ public abstract class KernelBackend<B> implements Backend, AutoCloseable {
     }
 
 
+    // ---- calibration ---------------------------------------------------------
+
+    /** Independent multiply-add chains per work-item of peak.cu's {@code fma_peak}. */
+    public static final int PEAK_CHAINS = 8;
+
+    /**
+     * Work-items of one {@link #launchFmaPeak} launch: enough work-groups to
+     * keep every compute unit busy ({@link #residentGroups()}).
+     */
+    public final int peakItems() {
+        return residentGroups() * block;
+    }
+
+    /** Work-groups that fill the device; by default {@link #maxGroups}. */
+    protected int residentGroups() {
+        return maxGroups;
+    }
+
+    /**
+     * Queues the FMA calibration kernel (peak.cu): {@link #peakItems()}
+     * work-items, each running {@value #PEAK_CHAINS} chains of
+     * {@code a = a * 0.999 + 0.001} for {@code iters} steps, and writing the
+     * sum of its chains to {@code out}. Asynchronous: call
+     * {@link #synchronize()} before reading a clock.
+     *
+     * @param out  peakItems() floats on this device
+     * @return the FLOPs of the launch (a multiply-add is two)
+     */
+    public synchronized double launchFmaPeak(Tensor out, int iters) {
+        requireShape("fmaPeak out", out, Shape.of(peakItems()));
+        if (iters <= 0) {
+            throw new IllegalArgumentException("fmaPeak: iters must be positive, got " + iters);
+        }
+        launch("peak.cu", "fma_peak").mem(mem("fmaPeak", out)).i(iters).f(PEAK_SCALE)
+                .f(PEAK_OFFSET).run(new long[] {peakItems()}, new long[] {block});
+        return 2.0 * PEAK_CHAINS * iters * peakItems();
+    }
+
+    /** The multiplier of the calibration chains. */
+    public static final float PEAK_SCALE = 0.999f;
+    /** The addend of the calibration chains. */
+    public static final float PEAK_OFFSET = 0.001f;
+
     @Override
     public synchronized void conv3dForward(Tensor x, Tensor w, Tensor bias, Conv3dSpec spec,
                                            Tensor y) {

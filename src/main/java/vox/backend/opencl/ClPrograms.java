@@ -39,7 +39,8 @@ final class ClPrograms {
     static final String HEADER = "vox_portable.h";
     /** Every kernel source, one per op family. */
     static final List<String> SOURCES = List.of("conv3d.cu", "group_norm.cu", "prelu.cu",
-            "elementwise.cu", "reduce.cu", "softmax.cu", "dice.cu", "channels.cu", "optim.cu");
+            "elementwise.cu", "reduce.cu", "softmax.cu", "dice.cu", "channels.cu", "optim.cu",
+            "peak.cu");
 
     private static final Logger LOG = Logger.getLogger(ClPrograms.class.getName());
 

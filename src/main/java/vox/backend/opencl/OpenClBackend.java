@@ -62,7 +62,7 @@ public final class OpenClBackend extends KernelBackend<cl_mem> {
     private boolean closed;
 
     OpenClBackend(ClDevice dev) {
-        super(blockFor(dev), Math.max(8, Math.min(65535, dev.computeUnits() * 32)));
+        super(blockFor(dev), maxGroupsFor(dev));
         this.dev = dev;
         this.device = new Device(Device.Kind.OPENCL, dev.index(), dev.name());
         int[] status = new int[1];
@@ -81,6 +81,32 @@ public final class OpenClBackend extends KernelBackend<cl_mem> {
     }
 
     /** Work-items per group: BLOCK, or the device's largest power of two below it. */
+    /**
+     * The most work-groups of a grid-stride launch. On a GPU, enough to
+     * fill it (32 per compute unit) and each work-item strides on. On a
+     * CPU device the runtime runs a group's work-items one after another
+     * on one core, so a striding work-item walks memory 64 KiB apart at
+     * every step; there a launch gets one work-item per element (each
+     * stride loop runs once) and consecutive work-items touch consecutive
+     * floats.
+     */
+    static int maxGroupsFor(ClDevice dev) {
+        return dev.isCpu() ? CPU_MAX_GROUPS : fillingGroups(dev);
+    }
+
+    /** Work-groups of a grid-stride launch on a CPU device: 2^31 work-items of 256. */
+    static final int CPU_MAX_GROUPS = 1 << 23;
+
+    /** Work-groups that keep every compute unit busy: 32 per unit. */
+    private static int fillingGroups(ClDevice dev) {
+        return Math.max(8, Math.min(65535, dev.computeUnits() * 32));
+    }
+
+    @Override
+    protected int residentGroups() {
+        return fillingGroups(dev);
+    }
+
     private static int blockFor(ClDevice dev) {
         int block = (int) Math.min(BLOCK, Long.highestOneBit(Math.max(1,
                 dev.maxWorkGroupSize())));

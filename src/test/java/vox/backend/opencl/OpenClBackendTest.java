@@ -268,6 +268,38 @@ class OpenClBackendTest {
         assertClose(label + " backwardWeight " + s, RefOps.conv3dBackwardWeight(x, dY, s), dW);
     }
 
+    // ---- calibration ----------------------------------------------------------
+
+    /**
+     * The FMA calibration kernel computes what it claims: every work-item's
+     * eight chains, compared with the same recurrence in float64, and the
+     * FLOP count is 2 x chains x steps x work-items.
+     */
+    @Test
+    void fmaPeakKernelRunsItsChains() {
+        int items = be.peakItems();
+        Tensor out = poisoned(Shape.of(items));
+        int iters = 37;
+        double flops = be.launchFmaPeak(out, iters);
+        assertEquals(2.0 * OpenClBackend.PEAK_CHAINS * iters * items, flops);
+        float[] got = out.toArray();
+        for (int id = 0; id < items; id += Math.max(1, items / 97)) {
+            double seed = (float) (id & 1023) * 1e-4f;
+            double sum = 0;
+            for (int chain = 0; chain < OpenClBackend.PEAK_CHAINS; chain++) {
+                double a = (float) (seed + (float) (0.1 * chain));
+                for (int i = 0; i < iters; i++) {
+                    a = a * OpenClBackend.PEAK_SCALE + OpenClBackend.PEAK_OFFSET;
+                }
+                sum += a;
+            }
+            assertEquals(sum, got[id], 1e-5 * Math.abs(sum), "work-item " + id);
+        }
+        assertThrows(IllegalArgumentException.class, () -> be.launchFmaPeak(out, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> be.launchFmaPeak(be.empty(Shape.of(items + 1)), 1));
+    }
+
     // ---- determinism ----------------------------------------------------------
 
     @Test
