@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * portal and splenic veins, pancreas, right adrenal gland, left adrenal
  * gland.
  */
-public final class BtcvDataset implements Dataset {
+public final class BtcvDataset extends ListedDataset {
 
     /** Organ names in label order. */
     public static final List<String> ORGANS = List.of(
@@ -33,9 +33,6 @@ public final class BtcvDataset implements Dataset {
     private static final Pattern IMG = Pattern.compile("img(\\d+)");
     private static final Pattern LABEL = Pattern.compile("label(\\d+)");
 
-    private final Path root;
-    private final List<Case> cases;
-
     /**
      * Lists the cases under {@code root}.
      *
@@ -43,6 +40,21 @@ public final class BtcvDataset implements Dataset {
      *         image, or a label has no image
      */
     public BtcvDataset(Path root) throws IOException {
+        this(list(root));
+    }
+
+    private BtcvDataset(Listing listing) {
+        // 6 folds: the 30 training scans in subsets of 5.
+        super("BTCV", listing.root(), ORGANS, listing.cases(), 6,
+                Preprocess.Spec.abdomen());
+    }
+
+    private static Listing list(Path root) throws IOException {
+        Path dir = casesFolder(root);
+        return new Listing(dir, listCases(dir));
+    }
+
+    private static Path casesFolder(Path root) throws IOException {
         Path dir = null;
         for (Path c : List.of(root, root.resolve("Training"), root.resolve("RawData/Training"))) {
             if (Files.isDirectory(c.resolve("img"))) {
@@ -54,7 +66,10 @@ public final class BtcvDataset implements Dataset {
             throw new IOException(root + ": no BTCV dataset, expected img/imgXXXX.nii.gz and"
                     + " label/labelXXXX.nii.gz (also under Training/ or RawData/Training/)");
         }
-        this.root = dir;
+        return dir;
+    }
+
+    private static List<Case> listCases(Path dir) throws IOException {
         List<Case> list = new ArrayList<>();
         Path labels = dir.resolve("label");
         try (Stream<Path> s = Files.list(dir.resolve("img"))) {
@@ -87,38 +102,6 @@ public final class BtcvDataset implements Dataset {
                 }
             }
         }
-        list.sort((a, b) -> Dataset.compareIds(a.id(), b.id()));
-        this.cases = List.copyOf(list);
-    }
-
-    @Override
-    public String name() {
-        return "BTCV";
-    }
-
-    @Override
-    public Path root() {
-        return root;
-    }
-
-    @Override
-    public List<String> organs() {
-        return ORGANS;
-    }
-
-    @Override
-    public List<Case> cases() {
-        return cases;
-    }
-
-    /** 6 folds: the 30 training scans in subsets of 5. */
-    @Override
-    public int defaultFolds() {
-        return 6;
-    }
-
-    @Override
-    public Preprocess.Spec preprocessing() {
-        return Preprocess.Spec.abdomen();
+        return list;
     }
 }

@@ -12,13 +12,7 @@ import java.util.stream.Stream;
  * the same name in {@code root/labels/}; the case id is NAME. The organ
  * names, folds and preprocessing are given by the caller.
  */
-public final class PairedFolderDataset implements Dataset {
-
-    private final Path root;
-    private final List<String> organs;
-    private final int folds;
-    private final Preprocess.Spec spec;
-    private final List<Case> cases;
+public final class PairedFolderDataset extends ListedDataset {
 
     /**
      * Lists the pairs under {@code root}.
@@ -28,9 +22,18 @@ public final class PairedFolderDataset implements Dataset {
      */
     public PairedFolderDataset(Path root, List<String> organs, int folds, Preprocess.Spec spec)
             throws IOException {
+        super(root.getFileName() == null ? root.toString() : root.getFileName().toString(),
+                root, requireOrgans(organs), listCases(root), folds, spec);
+    }
+
+    private static List<String> requireOrgans(List<String> organs) {
         if (organs.isEmpty()) {
             throw new IllegalArgumentException("PairedFolderDataset: expected at least one organ");
         }
+        return organs;
+    }
+
+    private static List<Case> listCases(Path root) throws IOException {
         Path images = root.resolve("images");
         if (!Files.isDirectory(images)) {
             throw new IOException(root + ": expected a folder images/ (and labels/)");
@@ -47,41 +50,6 @@ public final class PairedFolderDataset implements Dataset {
         if (list.isEmpty()) {
             throw new IOException(images + ": no .nii or .nii.gz images");
         }
-        list.sort((a, b) -> Dataset.compareIds(a.id(), b.id()));
-        this.root = root;
-        this.organs = List.copyOf(organs);
-        this.folds = folds;
-        this.spec = spec;
-        this.cases = List.copyOf(list);
-    }
-
-    @Override
-    public String name() {
-        return root.getFileName() == null ? root.toString() : root.getFileName().toString();
-    }
-
-    @Override
-    public Path root() {
-        return root;
-    }
-
-    @Override
-    public List<String> organs() {
-        return organs;
-    }
-
-    @Override
-    public List<Case> cases() {
-        return cases;
-    }
-
-    @Override
-    public int defaultFolds() {
-        return folds;
-    }
-
-    @Override
-    public Preprocess.Spec preprocessing() {
-        return spec;
+        return list;
     }
 }

@@ -17,15 +17,12 @@ import java.util.stream.Stream;
  * folder does, that one is used. A patient folder without {@code GT} is an
  * unlabelled case. Labels: 1 esophagus, 2 heart, 3 trachea, 4 aorta.
  */
-public final class SegThorDataset implements Dataset {
+public final class SegThorDataset extends ListedDataset {
 
     /** Organ names in label order. */
     public static final List<String> ORGANS = List.of("esophagus", "heart", "trachea", "aorta");
 
     private static final Pattern PATIENT = Pattern.compile("Patient_\\d+");
-
-    private final Path root;
-    private final List<Case> cases;
 
     /**
      * Lists the cases under {@code root}.
@@ -34,11 +31,28 @@ public final class SegThorDataset implements Dataset {
      *         patient, or a patient folder lacks its image
      */
     public SegThorDataset(Path root) throws IOException {
-        Path dir = root;
+        this(list(root));
+    }
+
+    private SegThorDataset(Listing listing) {
+        // 5 folds over the 40 training patients (the challenge tests on 20 hidden ones).
+        super("SegTHOR", listing.root(), ORGANS, listing.cases(), 5,
+                Preprocess.Spec.thorax());
+    }
+
+    private static Listing list(Path root) throws IOException {
+        Path dir = casesFolder(root);
+        return new Listing(dir, listCases(dir));
+    }
+
+    private static Path casesFolder(Path root) throws IOException {
         if (countPatients(root) == 0 && Files.isDirectory(root.resolve("train"))) {
-            dir = root.resolve("train");
+            return root.resolve("train");
         }
-        this.root = dir;
+        return root;
+    }
+
+    private static List<Case> listCases(Path dir) throws IOException {
         List<Case> list = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
@@ -55,11 +69,10 @@ public final class SegThorDataset implements Dataset {
             }
         }
         if (list.isEmpty()) {
-            throw new IOException(root + ": no SegTHOR cases, expected folders"
+            throw new IOException(dir + ": no SegTHOR cases, expected folders"
                     + " Patient_XX/Patient_XX.nii.gz (+ GT.nii.gz)");
         }
-        list.sort((a, b) -> Dataset.compareIds(a.id(), b.id()));
-        this.cases = List.copyOf(list);
+        return list;
     }
 
     private static long countPatients(Path root) throws IOException {
@@ -69,36 +82,5 @@ public final class SegThorDataset implements Dataset {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> PATIENT.matcher(p.getFileName().toString()).matches()).count();
         }
-    }
-
-    @Override
-    public String name() {
-        return "SegTHOR";
-    }
-
-    @Override
-    public Path root() {
-        return root;
-    }
-
-    @Override
-    public List<String> organs() {
-        return ORGANS;
-    }
-
-    @Override
-    public List<Case> cases() {
-        return cases;
-    }
-
-    /** 5 folds over the 40 training patients (the challenge tests on 20 hidden ones). */
-    @Override
-    public int defaultFolds() {
-        return 5;
-    }
-
-    @Override
-    public Preprocess.Spec preprocessing() {
-        return Preprocess.Spec.thorax();
     }
 }

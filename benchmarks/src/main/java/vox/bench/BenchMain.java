@@ -17,6 +17,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import vox.backend.opencl.SignalChaining;
 
 /**
  * Runs JMH with the usual command line, always together with the
@@ -38,6 +39,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * (repeatable) sets another fraction for results whose parameters
  * contain S.
  *
+ * <p>With an OpenCL backend among the arguments, it first runs itself again
+ * with the JDK's libjsig preloaded (see {@link SignalChaining}), unless
+ * that is done already.
+ *
  * <pre>
  *   java -jar target/benchmarks.jar ConvBench -p shape=L3_3x3x3 -rf json
  * </pre>
@@ -47,7 +52,12 @@ public final class BenchMain {
     private BenchMain() {
     }
 
-    public static void main(String[] args) throws RunnerException, java.io.IOException {
+    public static void main(String[] args) throws RunnerException, java.io.IOException,
+            InterruptedException {
+        Integer relaunched = relaunchWithSignalChaining(args);
+        if (relaunched != null) {
+            System.exit(relaunched);
+        }
         double guard = -1;
         Map<String, Double> guardFor = new LinkedHashMap<>();
         List<String> jmhArgs = new ArrayList<>();
@@ -92,6 +102,41 @@ public final class BenchMain {
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         System.exit(report(results, guard, guardFor));
+    }
+
+    /**
+     * Runs this same command again in a child JVM with HotSpot's signal
+     * chaining preloaded ({@link SignalChaining}), when an OpenCL backend is
+     * asked for and this JVM lacks it; JMH's forks inherit the child's
+     * environment. Returns the child's exit status, or null when no relaunch
+     * is needed (no OpenCL, already chained, or no libjsig in this JDK).
+     */
+    static Integer relaunchWithSignalChaining(String[] args)
+            throws java.io.IOException, InterruptedException {
+        boolean opencl = false;
+        for (String a : args) {
+            opencl |= a.toLowerCase(Locale.ROOT).contains("opencl");
+        }
+        java.nio.file.Path lib = SignalChaining.library();
+        if (!opencl || lib == null || SignalChaining.active()) {
+            return null;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BenchMain.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        System.err.println("benchmarks: running again with LD_PRELOAD=" + lib
+                + " (signal chaining, which OpenCL runtimes such as PoCL need)");
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        String preload = System.getenv("LD_PRELOAD");
+        pb.environment().put("LD_PRELOAD", lib + (preload == null || preload.isEmpty()
+                ? "" : ":" + preload));
+        return pb.start().waitFor();
     }
 
     /** The backend a result ran on: its {@code backend} parameter, cpu when it has none. */

@@ -5,6 +5,10 @@ import static vox.backend.ShapeChecks.requireSameCount;
 import static vox.backend.ShapeChecks.requireSameShape;
 import static vox.backend.ShapeChecks.requireShape;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import vox.backend.Backend;
 import vox.backend.BinaryOp;
@@ -27,8 +31,26 @@ public final class CpuBackend implements Backend {
     /** Largest tensor one Java array can hold. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    /**
+     * Arrays of at least this many floats are kept for reuse when their
+     * tensor is released; smaller ones cost less to allocate than to pool.
+     */
+    static final int POOL_MIN_ELEMENTS = 1 << 14;
+    /** The most bytes the pool keeps: a quarter of the heap, at most 4 GiB. */
+    static final long POOL_LIMIT_BYTES = Math.min(4L << 30,
+            Runtime.getRuntime().maxMemory() / 4);
+    /**
+     * With {@code -Dvox.cpu.poisonReused=true}, every reused array is filled
+     * with NaN before it is handed out, so that code that wrongly counts on
+     * {@link #empty} being zero fails loudly (the tests run with it).
+     */
+    static final boolean POISON_REUSED = Boolean.getBoolean("vox.cpu.poisonReused");
+
     private final AtomicLong current = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
+    /** Released arrays by length, waiting for the next tensor of that size. */
+    private final Map<Integer, ArrayDeque<float[]>> pool = new HashMap<>();
+    private long pooledBytes;
 
     @Override
     public Device device() {
@@ -46,6 +68,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor empty(Shape shape) {
+        return allocate(shape, false);
+    }
+
+    private Tensor allocate(Shape shape, boolean zero) {
         long n = shape.numel();
         if (n > MAX_ELEMENTS) {
             throw new IllegalArgumentException("cpu: tensor of shape " + shape + " has " + n
@@ -55,11 +81,50 @@ public final class CpuBackend implements Backend {
         long bytes = 4L * n;
         long now = current.addAndGet(bytes);
         peak.accumulateAndGet(now, Math::max);
-        return new Tensor(shape, new CpuStorage(new float[(int) n], this));
+        float[] a = n >= POOL_MIN_ELEMENTS ? reuse((int) n) : null;
+        if (a == null) {
+            a = new float[(int) n];  // Java arrays start zeroed
+        } else if (zero) {
+            float[] z = a;
+            Parallel.range(z.length, 1 << 16, (from, to) -> Arrays.fill(z, from, to, 0f));
+        }
+        return new Tensor(shape, new CpuStorage(a, this));
     }
 
-    void released(long elements) {
-        current.addAndGet(-4L * elements);
+    /** A pooled array of exactly n floats (contents undefined), or null. */
+    private float[] reuse(int n) {
+        float[] a;
+        synchronized (pool) {
+            ArrayDeque<float[]> list = pool.get(n);
+            a = list == null ? null : list.poll();
+            if (a == null) {
+                return null;
+            }
+            pooledBytes -= 4L * n;
+        }
+        if (POISON_REUSED) {
+            Arrays.fill(a, Float.NaN);
+        }
+        return a;
+    }
+
+    /**
+     * The memory of a released tensor: large arrays wait in the pool for
+     * the next tensor of their length (a training step allocates the same
+     * sizes every time), which spares the JVM zeroing them and the
+     * collector finding them.
+     */
+    void released(float[] data) {
+        current.addAndGet(-4L * data.length);
+        if (data.length < POOL_MIN_ELEMENTS) {
+            return;
+        }
+        synchronized (pool) {
+            if (pooledBytes + 4L * data.length <= POOL_LIMIT_BYTES) {
+                pool.computeIfAbsent(data.length, k -> new ArrayDeque<>()).push(data);
+                pooledBytes += 4L * data.length;
+            }
+        }
     }
 
     @Override
@@ -75,7 +140,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor zeros(Shape shape) {
-        return empty(shape); // Java arrays start zeroed
+        return allocate(shape, true);
     }
 
     /** The host array behind a tensor of this backend. */
@@ -107,7 +172,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public MemoryStats memoryStats() {
-        return new MemoryStats(current.get(), peak.get(), 0);
+        synchronized (pool) {
+            return new MemoryStats(current.get(), peak.get(), pooledBytes);
+        }
     }
 
     // ---- convolution ------------------------------------------------------

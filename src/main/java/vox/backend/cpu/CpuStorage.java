@@ -43,8 +43,9 @@ final class CpuStorage implements Storage {
     @Override
     public void release() {
         if (data != null) {
-            owner.released(data.length);
+            float[] d = data;
             data = null;
+            owner.released(d);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.jocl.CL.clSetKernelArg;
 import static org.jocl.CL.clWaitForEvents;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jocl.Pointer;
@@ -31,14 +32,29 @@ final class Launch implements KernelLaunch<cl_mem> {
     private final cl_kernel kernel;
     private final String name;
     private final boolean profile;
+    private final List<cl_event> record;
     private int index;
 
-    /** With {@code profile}, each run waits for its kernel and logs the time it took. */
-    Launch(cl_command_queue queue, cl_kernel kernel, String name, boolean profile) {
+    /**
+     * With {@code profile}, each run waits for its kernel and logs the time
+     * it took. With a {@code record} list, the run's event is added to it
+     * (its owner reads and releases it); null for none.
+     */
+    Launch(cl_command_queue queue, cl_kernel kernel, String name, boolean profile,
+           List<cl_event> record) {
         this.queue = queue;
         this.kernel = kernel;
         this.name = name;
         this.profile = profile;
+        this.record = record;
+    }
+
+    /** A profiling time of a finished event (CL_PROFILING_COMMAND_START or _END), in ns. */
+    static long eventTime(cl_event event, int what) {
+        long[] t = new long[1];
+        ClStatus.check(clGetEventProfilingInfo(event, what, Sizeof.cl_ulong, Pointer.to(t),
+                null), "clGetEventProfilingInfo");
+        return t[0];
     }
 
     @Override
@@ -71,22 +87,22 @@ final class Launch implements KernelLaunch<cl_mem> {
     /** Enqueues over {@code global} work-items in groups of {@code local} (1 to 3 dims). */
     @Override
     public void run(long[] global, long[] local) {
-        cl_event event = profile ? new cl_event() : null;
+        cl_event event = profile || record != null ? new cl_event() : null;
         ClStatus.check(clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local,
                 0, null, event), "clEnqueueNDRangeKernel", name, global, local);
         if (profile) {
             ClStatus.check(clWaitForEvents(1, new cl_event[] {event}), "clWaitForEvents",
                     name, global, local);
-            long[] start = new long[1];
-            long[] end = new long[1];
-            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong,
-                    Pointer.to(start), null);
-            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong,
-                    Pointer.to(end), null);
-            clReleaseEvent(event);
+            long ns = eventTime(event, CL_PROFILING_COMMAND_END)
+                    - eventTime(event, CL_PROFILING_COMMAND_START);
             LOG.log(Level.INFO, () -> String.format("opencl kernel %-34s %9.3f ms  global %s"
-                    + " local %s", name, (end[0] - start[0]) / 1e6, Arrays.toString(global),
+                    + " local %s", name, ns / 1e6, Arrays.toString(global),
                     Arrays.toString(local)));
+        }
+        if (record != null) {
+            record.add(event);
+        } else if (event != null) {
+            clReleaseEvent(event);
         }
     }
 }

@@ -6,10 +6,13 @@ import static org.jocl.CL.CL_MEM_READ_ONLY;
 import static org.jocl.CL.clCreateBuffer;
 import static org.jocl.CL.clCreateContext;
 import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clReleaseEvent;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseMemObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -17,11 +20,13 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 import vox.backend.Conv3dSpec;
 import vox.backend.MemoryStats;
 import vox.backend.kernels.DeviceBuffer;
 import vox.backend.kernels.KernelBackend;
+import vox.backend.profile.EventTiming;
 import vox.tensor.Device;
 import vox.tensor.Shape;
 import vox.tensor.Tensor;
@@ -45,13 +50,19 @@ import vox.tensor.Tensor;
  * <p>With {@code VOX_OPENCL_PROFILE=1} (or {@code -Dvox.opencl.profile=true})
  * every launch waits for its kernel and logs one line with its name, time
  * and sizes; launches are then no longer asynchronous.
+ *
+ * <p>The queue always has profiling enabled, so that the kernel profiler
+ * ({@code --profile}) times launches with OpenCL events
+ * ({@link #timeOnDevice}) rather than the host clock.
  */
-public final class OpenClBackend extends KernelBackend<cl_mem> {
+public final class OpenClBackend extends KernelBackend<cl_mem> implements EventTiming {
     /** Work-items per group of reductions and elementwise kernels, if the device allows. */
     private static final int BLOCK = 256;
 
     private final ClDevice dev;
     private final Device device;
+    /** Events of the launches of a {@link #timeOnDevice} call; null outside one. */
+    private List<cl_event> recording;
     private final cl_context context;
     private final cl_command_queue queue;
     private final ClBufferPool pool;
@@ -73,7 +84,7 @@ public final class OpenClBackend extends KernelBackend<cl_mem> {
         ClStatus.check(status[0], "clCreateContext for " + dev.name());
         this.profile = "1".equals(System.getenv("VOX_OPENCL_PROFILE"))
                 || Boolean.getBoolean("vox.opencl.profile");
-        this.queue = createQueue(context, dev, profile);
+        this.queue = createQueue(context, dev);
         this.pool = new ClBufferPool(context, dev.name(), dev.maxAllocBytes());
         this.programs = new ClPrograms(context, dev, "-cl-std=CL1.2 -DVX_BLOCK=" + block);
         this.conv = new ClConv(this);
@@ -118,13 +129,54 @@ public final class OpenClBackend extends KernelBackend<cl_mem> {
     }
 
     @SuppressWarnings("deprecation")
-    private static cl_command_queue createQueue(cl_context ctx, ClDevice dev, boolean profile) {
+    private static cl_command_queue createQueue(cl_context ctx, ClDevice dev) {
         int[] status = new int[1];
         // clCreateCommandQueue is the OpenCL 1.2 call; 2.0+ platforms keep it.
         cl_command_queue q = CL.clCreateCommandQueue(ctx, dev.id(),
-                profile ? CL.CL_QUEUE_PROFILING_ENABLE : 0, status);
+                CL.CL_QUEUE_PROFILING_ENABLE, status);
         ClStatus.check(status[0], "clCreateCommandQueue for " + dev.name());
         return q;
+    }
+
+    // ---- event timing ---------------------------------------------------------
+
+    /**
+     * Runs {@code work}, waits for it, and returns the device time from the
+     * start of its first kernel to the end of its last, from OpenCL
+     * profiling events. Work that launches no kernel (a buffer write or
+     * read) is timed with the host clock around it and the wait. Calls do
+     * not nest: the profiler times one primitive at a time.
+     */
+    @Override
+    public synchronized long timeOnDevice(Runnable work) {
+        synchronize();
+        List<cl_event> events = new ArrayList<>();
+        List<cl_event> outer = recording;
+        recording = events;
+        long t0 = System.nanoTime();
+        try {
+            work.run();
+        } finally {
+            recording = outer;
+        }
+        synchronize();
+        long host = System.nanoTime() - t0;
+        if (events.isEmpty()) {
+            return host;
+        }
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (cl_event e : events) {
+            start = Math.min(start, Launch.eventTime(e, CL.CL_PROFILING_COMMAND_START));
+            end = Math.max(end, Launch.eventTime(e, CL.CL_PROFILING_COMMAND_END));
+            clReleaseEvent(e);
+        }
+        return Math.max(0, end - start);
+    }
+
+    @Override
+    public String queueName() {
+        return "queue 0";
     }
 
     // ---- plumbing used by ClStorage and ClConv ----------------------------
@@ -148,7 +200,8 @@ public final class OpenClBackend extends KernelBackend<cl_mem> {
     }
 
     Launch launch(String file, String options, String kernel) {
-        return new Launch(queue, programs.kernel(file, options, kernel), kernel, profile);
+        return new Launch(queue, programs.kernel(file, options, kernel), kernel, profile,
+                recording);
     }
 
     @Override

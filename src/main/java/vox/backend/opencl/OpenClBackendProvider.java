@@ -78,6 +78,7 @@ public final class OpenClBackendProvider implements BackendProvider {
             throw new IllegalArgumentException("opencl: no device " + index + "; there are "
                     + all.size() + " (opencl:0 to opencl:" + (all.size() - 1) + ")");
         }
+        SignalChaining.warnIfInactive();
         return OPEN.computeIfAbsent(index, i -> new OpenClBackend(all.get(i)));
     }
 

@@ -27,6 +27,18 @@ class OpenClBackendProviderTest {
         }
     }
 
+    /**
+     * The build preloads libjsig into the test JVM wherever the JDK has it,
+     * so that an OpenCL runtime cannot take the JVM's SIGSEGV handler.
+     */
+    @Test
+    void testsRunWithSignalChaining() {
+        if (SignalChaining.library() != null) {
+            assertTrue(SignalChaining.active(), "LD_PRELOAD should name "
+                    + SignalChaining.library() + ", is " + System.getenv("LD_PRELOAD"));
+        }
+    }
+
     @Test
     void autoSkipsAnOpenClCpuDevice() {
         OpenClTests.backend();

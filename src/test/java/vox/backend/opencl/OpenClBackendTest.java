@@ -300,6 +300,33 @@ class OpenClBackendTest {
                 () -> be.launchFmaPeak(be.empty(Shape.of(items + 1)), 1));
     }
 
+    /**
+     * Event timing spans the kernels of the work it runs: positive, within
+     * the host's clock around the call, and the work's result is the same
+     * as without timing.
+     */
+    @Test
+    void eventTimingSpansTheKernelsOfTheWork() {
+        Conv3dSpec spec = new Conv3dSpec(1, 8, 10, 12, 14, 8, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+        double[] xv = random((int) spec.inputShape().numel(), 0, 1);
+        double[] wv = random((int) spec.weightShape().numel(), 0, 0.3);
+        Tensor x = upload(spec.inputShape(), xv);
+        Tensor w = upload(spec.weightShape(), wv);
+        Tensor timed = poisoned(spec.outputShape());
+        Tensor plain = poisoned(spec.outputShape());
+        be.conv3dForward(x, w, null, spec, plain);
+        long t0 = System.nanoTime();
+        long device = be.timeOnDevice(() -> be.conv3dForward(x, w, null, spec, timed));
+        long host = System.nanoTime() - t0;
+        assertTrue(device > 0, "device time " + device);
+        assertTrue(device <= host, "device time " + device + " ns > host time " + host + " ns");
+        assertArrayEquals(plain.toArray(), timed.toArray());
+        assertClose("timed conv", RefOps.conv3dForward(xv, wv, null, spec), timed);
+        // No kernel at all: the host clock, still a finite non-negative time.
+        long none = be.timeOnDevice(() -> { });
+        assertTrue(none >= 0 && none <= 1_000_000_000L, "empty work took " + none + " ns");
+    }
+
     // ---- determinism ----------------------------------------------------------
 
     @Test
