@@ -35,7 +35,7 @@ import vox.tensor.TensorScope;
  * stages, backward and update. Its FLOPs and bytes are what the kernel
  * profiler counts over the warm-up step.
  *
- * <p>Every row is timed after one warm-up run; the median of the timed
+ * <p>Every row is timed after a warm-up (see {@link #time}); the median of the timed
  * runs is reported, each ended by a {@code synchronize()}.
  */
 public final class Bench {
@@ -168,7 +168,7 @@ public final class Bench {
     private static BenchRow trainStepRow(Backend be, Config cfg, Peaks roofs) {
         int[] b = cfg.block();
         TrainStep step = new TrainStep(be, cfg.stepWidth(), cfg.stepLevels(), b).count();
-        double ms = time(be, cfg.runs(), false, step::run);
+        double ms = time(be, cfg.runs(), true, step::run);
         String shape = String.format(Locale.ROOT, "mixed-r-blsc w%d L%d, phantom %dx%dx%d",
                 cfg.stepWidth(), cfg.stepLevels(), b[0], b[1], b[2]);
         return row("train step", shape, new KernelCost.Cost(step.flops(), step.bytes()), ms,
@@ -185,11 +185,26 @@ public final class Bench {
                 gbs, roof, bound);
     }
 
-    /** Median ms of {@code runs} timed runs, after one warm-up run if asked. */
+    /** Fewest warm-up runs of a row. */
+    static final int WARMUP_RUNS = 3;
+    /** Warm-up runs continue until this much time has passed (at most 50 runs). */
+    static final long WARMUP_NANOS = 500_000_000L;
+
+    /**
+     * Median ms of {@code runs} timed runs, after a warm-up if asked: at
+     * least {@value #WARMUP_RUNS} runs and half a second, so that the JIT
+     * has compiled the Vector API kernels (they run tens of times slower
+     * before).
+     */
     static double time(Backend be, int runs, boolean warmUp, Runnable work) {
         if (warmUp) {
-            work.run();
-            be.synchronize();
+            long end = System.nanoTime() + WARMUP_NANOS;
+            int n = 0;
+            do {
+                work.run();
+                be.synchronize();
+                n++;
+            } while (n < WARMUP_RUNS || (System.nanoTime() < end && n < 50));
         }
         double[] ms = new double[runs];
         for (int r = 0; r < runs; r++) {
