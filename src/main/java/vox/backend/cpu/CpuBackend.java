@@ -83,12 +83,28 @@ public final class CpuBackend implements Backend {
         peak.accumulateAndGet(now, Math::max);
         float[] a = n >= POOL_MIN_ELEMENTS ? reuse((int) n) : null;
         if (a == null) {
-            a = new float[(int) n];  // Java arrays start zeroed
+            a = newArray((int) n);  // Java arrays start zeroed
         } else if (zero) {
             float[] z = a;
             Parallel.range(z.length, 1 << 16, (from, to) -> Arrays.fill(z, from, to, 0f));
         }
         return new Tensor(shape, new CpuStorage(a, this));
+    }
+
+    /** A new array; when the heap is full, the pool is let go and it is tried once more. */
+    private float[] newArray(int n) {
+        try {
+            return new float[n];
+        } catch (OutOfMemoryError e) {
+            synchronized (pool) {
+                if (pooledBytes == 0) {
+                    throw e;
+                }
+                pool.clear();
+                pooledBytes = 0;
+            }
+            return new float[n];
+        }
     }
 
     /** A pooled array of exactly n floats (contents undefined), or null. */
