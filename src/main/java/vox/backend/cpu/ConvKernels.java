@@ -24,6 +24,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Larger register blocks were tried and lost on JDK 17: with 24
  * accumulators (8 x 3) C2 no longer keeps them in registers and the
  * kernel runs about seven times slower.
+ *
+ * <p>Half-width vectors (8 floats) for layers of 8 output channels, which
+ * leave half of each 16-float vector idle, were tried too and lost: with
+ * two float species in use, the type profiles inside the Vector API's
+ * shared methods ({@code FloatVector.intoArray}) see two vector classes,
+ * C2 no longer turns them into single instructions, and a training step
+ * of the phantom cascade ran four times slower. Every kernel here uses
+ * the one preferred species.
  */
 final class ConvKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
