@@ -32,9 +32,10 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 no longer turns them into single instructions, and a training step
  * of the phantom cascade ran four times slower. Every kernel here uses
  * the one preferred species. A kernel vectorised over output voxels for
- * such layers (input rows copied channel-major, tiles of 2L voxels times
- * 8 channels) was slower than the half-empty channel vectors as well:
- * 36 to 41 against 57 to 61 GFLOP/s for 8 -> 8 channels on 32x64x64.
+ * such layers (the input copied channel-major, tiles of 2L voxels times
+ * 8 channels, 8 weight broadcasts per 16 multiply-adds) did not beat the
+ * half-empty channel vectors either: 50 to 58 against 57 to 61 GFLOP/s
+ * for 8 -> 8 channels on 32x64x64.
  */
 final class ConvKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
