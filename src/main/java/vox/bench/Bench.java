@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import vox.backend.Backend;
 import vox.backend.Backends;
 import vox.backend.Conv3dSpec;
+import vox.backend.kernels.KernelBackend;
 import vox.backend.profile.KernelCost;
 import vox.backend.profile.Peaks;
 import vox.model.ModelConfig;
@@ -107,7 +108,7 @@ public final class Bench {
         Backend be = Backends.select(cfg.device());
         List<BenchRow> rows = new ArrayList<>();
         Peaks peaks = null;
-        if (cfg.calibrate()) {
+        if (cfg.calibrate() && be.device().kind() == Device.Kind.CPU) {
             log.println("bench: calibrating the CPU roofs (about 2 s)");
             Calibration.Result c = Calibration.measure();
             peaks = c.peaks();
@@ -116,9 +117,18 @@ public final class Bench {
                     1, "F"));
             rows.add(new BenchRow("triad bandwidth", "3 x " + (c.triadElements() * 4L >> 20)
                     + " MiB", Double.NaN, 0, 0, 0, c.gbPerSecond(), 1, "B"));
+        } else if (cfg.calibrate() && DeviceCalibration.kernels(be) != null) {
+            log.println("bench: calibrating the device roofs with its own kernels");
+            DeviceCalibration.Result c = DeviceCalibration.measure(be);
+            peaks = c.peaks();
+            rows.add(new BenchRow("fp32 fma peak (device)", c.items() + " work-items x "
+                    + KernelBackend.PEAK_CHAINS + " chains", Double.NaN, 0, 0, c.gflops(), 0, 1,
+                    "F"));
+            rows.add(new BenchRow("axpby triad (device)", "2 x "
+                    + (DeviceCalibration.TRIAD_ELEMENTS * 4L >> 20) + " MiB", Double.NaN, 0, 0,
+                    0, c.gbPerSecond(), 1, "B"));
         }
-        // The CPU roofs say nothing about another device.
-        Peaks roofs = be.device().kind() == Device.Kind.CPU ? peaks : null;
+        Peaks roofs = peaks;
         for (int l = 0; l < cfg.levels(); l++) {
             log.printf(Locale.ROOT, "bench: convolutions at level %d%n", l + 1);
             rows.addAll(convRows(be, cfg, l, roofs));

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 import vox.backend.Conv3dSpec;
+import vox.backend.opencl.OpenClBackendProvider;
 import vox.backend.profile.Profiler;
 
 class BenchTest {
@@ -38,6 +41,27 @@ class BenchTest {
         assertFalse(Profiler.active(), "the counting run leaves the profiler off");
         String table = Bench.table(r);
         assertTrue(table.contains("conv L2 backward-weight"), table);
+    }
+
+    /** On a device the roofs come from its own kernels, and the rows are read against them. */
+    @Test
+    void deviceRunIsReadAgainstDeviceRoofs() {
+        String why = OpenClBackendProvider.reason();
+        if (why != null && "1".equals(System.getenv("VOX_REQUIRE_OPENCL"))) {
+            fail("OpenCL is required (VOX_REQUIRE_OPENCL=1) but unavailable: " + why);
+        }
+        assumeTrue(why == null, "no OpenCL device: " + why);
+        Bench.Config cfg = new Bench.Config("opencl", new int[] {8, 8, 4}, 2, 2, 2, 2, 1, false,
+                true);
+        Bench.Report r = Bench.run(cfg, QUIET);
+        assertEquals(2 + 3 * 2, r.rows().size());
+        assertTrue(r.peaks() != null && r.peaks().gflops() > 0 && r.peaks().gbPerSecond() > 0,
+                String.valueOf(r.peaks()));
+        assertEquals("fp32 fma peak (device)", r.rows().get(0).name());
+        assertEquals(r.peaks().gflops(), r.rows().get(0).gflops(), 1e-9);
+        BenchRow l1 = r.rows().get(2);
+        assertEquals("conv L1 forward", l1.name());
+        assertEquals(r.peaks().fractionOfRoof(l1.gflops(), l1.gbPerSecond()), l1.roof(), 1e-12);
     }
 
     @Test

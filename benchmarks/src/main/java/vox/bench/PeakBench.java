@@ -21,7 +21,6 @@ import vox.backend.Backend;
 import vox.backend.Backends;
 import vox.backend.cpu.Parallel;
 import vox.backend.kernels.KernelBackend;
-import vox.backend.profile.ProfilingBackend;
 import vox.tensor.Shape;
 import vox.tensor.Tensor;
 
@@ -38,8 +37,9 @@ import vox.tensor.Tensor;
  *
  * <p>With {@code -p backend=opencl} (or cuda) both measure the device
  * instead, with its own kernels: {@code fmaPeak} runs peak.cu's chains
- * ({@link KernelBackend#launchFmaPeak}) on every work-group the device
- * takes, long enough for a launch to last about 20 ms; {@code triad} is
+ * ({@link KernelBackend#launchFmaPeak}) on enough work-groups to fill the
+ * device, each launch sized by {@link DeviceCalibration#fmaIters} to last
+ * about 20 ms; {@code triad} is
  * the backend's axpby, y = a x + b y, over two tensors of 64 Mi floats
  * (also 12 bytes per element). {@link BenchMain} divides each result by
  * the peak of its own backend.
@@ -55,8 +55,6 @@ public class PeakBench {
     static final int CHAINS = 12;
     static final int FMA_STEPS = 1 << 21;
     static final int TRIAD_N = 1 << 26;
-    /** Length that a device FMA launch is sized to. */
-    static final double DEVICE_LAUNCH_SECONDS = 0.02;
 
     @Param({"cpu"})
     public String backend;
@@ -91,26 +89,13 @@ public class PeakBench {
 
     private void setupDevice() {
         device = Backends.select(backend);
-        Backend inner = device instanceof ProfilingBackend p ? p.inner() : device;
-        if (!(inner instanceof KernelBackend<?> k)) {
+        kernels = DeviceCalibration.kernels(device);
+        if (kernels == null) {
             throw new IllegalArgumentException("backend '" + backend + "' has no calibration"
                     + " kernel; expected cpu, opencl or cuda");
         }
-        kernels = k;
-        peakOut = device.empty(Shape.of(k.peakItems()));
-        peakIters = 1 << 10;
-        while (true) {
-            k.launchFmaPeak(peakOut, peakIters);  // the first launch also builds the kernel
-            device.synchronize();
-            long t0 = System.nanoTime();
-            k.launchFmaPeak(peakOut, peakIters);
-            device.synchronize();
-            double seconds = (System.nanoTime() - t0) * 1e-9;
-            if (seconds >= DEVICE_LAUNCH_SECONDS / 2 || peakIters >= 1 << 24) {
-                break;
-            }
-            peakIters *= 2;
-        }
+        peakOut = device.empty(Shape.of(kernels.peakItems()));
+        peakIters = DeviceCalibration.fmaIters(kernels, device, peakOut);
         tx = device.zeros(Shape.of(TRIAD_N));
         ty = device.zeros(Shape.of(TRIAD_N));
         device.fill(tx, 1f);
