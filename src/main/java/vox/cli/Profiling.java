@@ -5,11 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.logging.Logger;
+import vox.backend.Backend;
+import vox.backend.Backends;
 import vox.backend.profile.Peaks;
 import vox.backend.profile.Profile;
 import vox.backend.profile.ProfileReport;
 import vox.backend.profile.Profiler;
 import vox.bench.Calibration;
+import vox.bench.DeviceCalibration;
 import vox.tensor.Device;
 
 /** The {@code --profile} and {@code --log-kernels} flags of a command. */
@@ -37,7 +40,8 @@ final class Profiling {
     /**
      * Stops the profiler and, when profiling, writes the table, the CSV and
      * the trace into {@code runDir} and prints the table on {@code out}.
-     * The roofs are measured when every launch ran on the CPU backend.
+     * The roofs are measured when every launch ran on one device: the CPU,
+     * or an OpenCL or CUDA device with its own kernels.
      */
     void finish(Path runDir, PrintStream out) throws IOException {
         Profiler.stop();
@@ -49,6 +53,12 @@ final class Profiling {
         if (!devices.isEmpty() && devices.stream().allMatch(d -> d.kind() == Device.Kind.CPU)) {
             LOG.info("profile: measuring the CPU roofs (about 2 s)");
             peaks = Calibration.measure().peaks();
+        } else if (devices.size() == 1) {
+            Backend be = Backends.of(devices.iterator().next());
+            if (DeviceCalibration.kernels(be) != null) {
+                LOG.info("profile: measuring the roofs of " + be.device() + " with its kernels");
+                peaks = DeviceCalibration.measure(be).peaks();
+            }
         }
         ProfileReport.writeAll(profile, peaks, runDir);
         out.println();
