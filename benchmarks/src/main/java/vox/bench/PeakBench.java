@@ -53,7 +53,7 @@ import vox.tensor.Tensor;
 public class PeakBench {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int CHAINS = 12;
-    static final int FMA_STEPS = 1 << 21;
+    static final int FMA_STEPS = 1 << 25;
     static final int TRIAD_N = 1 << 26;
 
     @Param({"cpu"})
