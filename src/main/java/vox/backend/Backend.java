@@ -33,7 +33,15 @@ public interface Backend {
     Tensor empty(Shape shape);
 
     /** A tensor holding {@code data}, given in memory order (see {@link Shape}). */
-    Tensor fromArray(Shape shape, float[] data);
+    default Tensor fromArray(Shape shape, float[] data) {
+        if (data.length != shape.numel()) {
+            throw new IllegalArgumentException("fromArray: " + data.length
+                    + " values do not fill shape " + shape + " (" + shape.numel() + ")");
+        }
+        Tensor t = empty(shape);
+        t.storage().write(data);
+        return t;
+    }
 
     default Tensor zeros(Shape shape) {
         Tensor t = empty(shape);

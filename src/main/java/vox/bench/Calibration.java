@@ -108,8 +108,12 @@ public final class Calibration {
         return best;
     }
 
-    /** {@code iters} rounds of {@value #CHAINS} independent vector FMAs. */
-    static float fmaChains(int iters) {
+    /**
+     * {@code iters} rounds of {@value #CHAINS} independent FMAs on vectors of
+     * the preferred species (2 x CHAINS x lanes x iters FLOP); the result
+     * depends on every chain. The JMH calibration runs the same loop.
+     */
+    public static float fmaChains(int iters) {
         FloatVector m = FloatVector.broadcast(SPECIES, 0.999f);
         FloatVector c = FloatVector.broadcast(SPECIES, 1e-3f);
         // Each chain tends to c / (1 - m) = 1: values stay normal, never overflow.

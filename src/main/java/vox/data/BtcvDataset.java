@@ -40,13 +40,8 @@ public final class BtcvDataset extends ListedDataset {
      *         image, or a label has no image
      */
     public BtcvDataset(Path root) throws IOException {
-        this(list(root));
-    }
-
-    private BtcvDataset(Listing listing) {
         // 6 folds: the 30 training scans in subsets of 5.
-        super("BTCV", listing.root(), ORGANS, listing.cases(), 6,
-                Preprocess.Spec.abdomen());
+        super("BTCV", list(root), ORGANS, 6, Preprocess.Spec.abdomen());
     }
 
     private static Listing list(Path root) throws IOException {

@@ -24,19 +24,18 @@ abstract class ListedDataset implements Dataset {
     private final Preprocess.Spec spec;
 
     /**
-     * @param name   the dataset's name in reports
-     * @param root   the folder the cases were listed from
-     * @param organs organ names in label order
-     * @param cases  the cases, in any order
-     * @param folds  the number of cross-validation folds by default
-     * @param spec   the preprocessing its images need
+     * @param name    the dataset's name in reports
+     * @param listing the folder the cases were listed from, and the cases in any order
+     * @param organs  organ names in label order
+     * @param folds   the number of cross-validation folds by default
+     * @param spec    the preprocessing its images need
      */
-    ListedDataset(String name, Path root, List<String> organs, List<Case> cases, int folds,
+    ListedDataset(String name, Listing listing, List<String> organs, int folds,
                   Preprocess.Spec spec) {
-        List<Case> sorted = new ArrayList<>(cases);
+        List<Case> sorted = new ArrayList<>(listing.cases());
         sorted.sort((a, b) -> Dataset.compareIds(a.id(), b.id()));
         this.name = name;
-        this.root = root;
+        this.root = listing.root();
         this.organs = List.copyOf(organs);
         this.cases = List.copyOf(sorted);
         this.folds = folds;

@@ -23,14 +23,15 @@ public final class PairedFolderDataset extends ListedDataset {
     public PairedFolderDataset(Path root, List<String> organs, int folds, Preprocess.Spec spec)
             throws IOException {
         super(root.getFileName() == null ? root.toString() : root.getFileName().toString(),
-                root, requireOrgans(organs), listCases(root), folds, spec);
+                list(root, organs), organs, folds, spec);
     }
 
-    private static List<String> requireOrgans(List<String> organs) {
+    /** The pairs under root, once at least one organ is named. */
+    private static Listing list(Path root, List<String> organs) throws IOException {
         if (organs.isEmpty()) {
             throw new IllegalArgumentException("PairedFolderDataset: expected at least one organ");
         }
-        return organs;
+        return new Listing(root, listCases(root));
     }
 
     private static List<Case> listCases(Path root) throws IOException {

@@ -31,13 +31,8 @@ public final class SegThorDataset extends ListedDataset {
      *         patient, or a patient folder lacks its image
      */
     public SegThorDataset(Path root) throws IOException {
-        this(list(root));
-    }
-
-    private SegThorDataset(Listing listing) {
         // 5 folds over the 40 training patients (the challenge tests on 20 hidden ones).
-        super("SegTHOR", listing.root(), ORGANS, listing.cases(), 5,
-                Preprocess.Spec.thorax());
+        super("SegTHOR", list(root), ORGANS, 5, Preprocess.Spec.thorax());
     }
 
     private static Listing list(Path root) throws IOException {

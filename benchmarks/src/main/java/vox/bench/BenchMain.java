@@ -237,13 +237,7 @@ public final class BenchMain {
                 }
             }
         }
-        if (scores.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] a = scores.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+        return medianOf(scores);
     }
 
     /**
@@ -261,10 +255,15 @@ public final class BenchMain {
                 }
             }
         }
-        if (ratios.isEmpty()) {
+        return medianOf(ratios);
+    }
+
+    /** The median of {@code values}; NaN when there are none. */
+    private static double medianOf(List<Double> values) {
+        if (values.isEmpty()) {
             return Double.NaN;
         }
-        double[] a = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] a = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         int n = a.length;
         return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;

@@ -2,7 +2,6 @@ package vox.bench;
 
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,8 +27,8 @@ import vox.tensor.Tensor;
  * Calibration: what this machine can do at best, measured the same way
  * as the kernels, so that results can be read as fractions.
  *
- * <p>{@code fmaPeak}: every thread of the CPU backend's pool runs twelve
- * independent chains of fused multiply-adds on vectors of the preferred
+ * <p>{@code fmaPeak}: every thread of the CPU backend's pool runs the twelve
+ * independent chains of {@link Calibration#fmaChains} on vectors of the preferred
  * species (the species the convolution kernels use), so nothing but the
  * FMA units limits it. {@code triad}: a[i] = b[i] + s * c[i] over arrays
  * of 64 Mi floats (768 MiB in all, far beyond the caches), split over the
@@ -52,7 +51,6 @@ import vox.tensor.Tensor;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
 public class PeakBench {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    static final int CHAINS = 12;
     static final int FMA_STEPS = 1 << 25;
     static final int TRIAD_N = 1 << 26;
 
@@ -122,45 +120,11 @@ public class PeakBench {
         float[] out = new float[threads];
         Parallel.range(threads, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                out[t] = fmaChains(FMA_STEPS, 1e-7f * (t + 1));
+                out[t] = Calibration.fmaChains(FMA_STEPS);
             }
         });
-        work.flop += 2L * CHAINS * SPECIES.length() * (long) FMA_STEPS * threads;
+        work.flop += 2L * Calibration.CHAINS * SPECIES.length() * (long) FMA_STEPS * threads;
         return out[0];
-    }
-
-    /** Twelve independent FMA chains; the result depends on all of them. */
-    static float fmaChains(int steps, float seed) {
-        FloatVector m = FloatVector.broadcast(SPECIES, 0.999999f);
-        FloatVector s = FloatVector.broadcast(SPECIES, seed);
-        FloatVector a0 = FloatVector.broadcast(SPECIES, 1f);
-        FloatVector a1 = a0.add(s);
-        FloatVector a2 = a1.add(s);
-        FloatVector a3 = a2.add(s);
-        FloatVector a4 = a3.add(s);
-        FloatVector a5 = a4.add(s);
-        FloatVector a6 = a5.add(s);
-        FloatVector a7 = a6.add(s);
-        FloatVector a8 = a7.add(s);
-        FloatVector a9 = a8.add(s);
-        FloatVector a10 = a9.add(s);
-        FloatVector a11 = a10.add(s);
-        for (int i = 0; i < steps; i++) {
-            a0 = a0.fma(m, s);
-            a1 = a1.fma(m, s);
-            a2 = a2.fma(m, s);
-            a3 = a3.fma(m, s);
-            a4 = a4.fma(m, s);
-            a5 = a5.fma(m, s);
-            a6 = a6.fma(m, s);
-            a7 = a7.fma(m, s);
-            a8 = a8.fma(m, s);
-            a9 = a9.fma(m, s);
-            a10 = a10.fma(m, s);
-            a11 = a11.fma(m, s);
-        }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
-                .add(a10).add(a11).reduceLanes(VectorOperators.ADD);
     }
 
     @Benchmark

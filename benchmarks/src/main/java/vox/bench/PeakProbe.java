@@ -56,7 +56,8 @@ public class PeakProbe {
     /** FLOP/s of the FMA chains on every thread of the pool, over about {@code nanos}. */
     static double measure(long nanos) {
         int threads = Parallel.threads();
-        long flopPerBurst = 2L * PeakBench.CHAINS * PeakBench.SPECIES.length() * STEPS * threads;
+        long flopPerBurst = 2L * Calibration.CHAINS * PeakBench.SPECIES.length() * STEPS
+                * threads;
         float[] sink = new float[threads];
         long bursts = 0;
         long t0 = System.nanoTime();
@@ -64,7 +65,7 @@ public class PeakProbe {
         do {
             Parallel.range(threads, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    sink[i] += PeakBench.fmaChains(STEPS, 1e-7f * (i + 1));
+                    sink[i] += Calibration.fmaChains(STEPS);
                 }
             });
             bursts++;

@@ -144,17 +144,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor fromArray(Shape shape, float[] data) {
-        if (data.length != shape.numel()) {
-            throw new IllegalArgumentException("fromArray: " + data.length
-                    + " values do not fill shape " + shape + " (" + shape.numel() + ")");
-        }
-        Tensor t = empty(shape);
-        t.storage().write(data);
-        return t;
-    }
-
-    @Override
     public Tensor zeros(Shape shape) {
         return allocate(shape, true);
     }

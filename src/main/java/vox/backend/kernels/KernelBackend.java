@@ -119,13 +119,7 @@ public abstract class KernelBackend<B> implements Backend, AutoCloseable {
 
     @Override
     public synchronized Tensor fromArray(Shape shape, float[] data) {
-        if (data.length != shape.numel()) {
-            throw new IllegalArgumentException("fromArray: " + data.length
-                    + " values do not fill shape " + shape + " (" + shape.numel() + ")");
-        }
-        Tensor t = empty(shape);
-        t.storage().write(data);
-        return t;
+        return Backend.super.fromArray(shape, data);
     }
 
     @Override
@@ -146,6 +140,10 @@ public abstract class KernelBackend<B> implements Backend, AutoCloseable {
 
     /** Independent multiply-add chains per work-item of peak.cu's {@code fma_peak}. */
     public static final int PEAK_CHAINS = 8;
+    /** The multiplier of the calibration chains. */
+    public static final float PEAK_SCALE = 0.999f;
+    /** The addend of the calibration chains. */
+    public static final float PEAK_OFFSET = 0.001f;
 
     /**
      * Work-items of one {@link #launchFmaPeak} launch: enough work-groups to
@@ -179,11 +177,6 @@ public abstract class KernelBackend<B> implements Backend, AutoCloseable {
                 .f(PEAK_OFFSET).run(new long[] {peakItems()}, new long[] {block});
         return 2.0 * PEAK_CHAINS * iters * peakItems();
     }
-
-    /** The multiplier of the calibration chains. */
-    public static final float PEAK_SCALE = 0.999f;
-    /** The addend of the calibration chains. */
-    public static final float PEAK_OFFSET = 0.001f;
 
     @Override
     public synchronized void conv3dForward(Tensor x, Tensor w, Tensor bias, Conv3dSpec spec,
